@@ -1,0 +1,121 @@
+"""Finding glossary terms in tokenized text: lemma-aware, longest match, layer by layer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from threading import Lock
+from weakref import WeakKeyDictionary
+
+from glossary.entry import Direction, Entry
+from glossary.layers import Layer, LayerStack
+from glossary.tokens import SKIPPED, Token, pattern_keys, token_keys, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One glossary term found in text: tokens [first, last] and characters [start, end)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    entry: Entry
+    layer: str
+
+
+class _Node:
+    __slots__ = ("children", "entry")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.entry: Entry | None = None
+
+
+class _Trie:
+    """Key sequences of one layer; the first entry stored under a sequence keeps it."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.root = _Node()
+        for entry in entries:
+            for form in entry.forms:
+                node = self.root
+                for key in pattern_keys(form):
+                    node = node.children.setdefault(key, _Node())
+                if node is not self.root and node.entry is None:
+                    node.entry = entry
+
+    def longest(self, keys: Sequence[tuple[str, ...]], skip: Sequence[bool], i: int) -> tuple[int, Entry] | None:
+        """The longest entry whose keys match tokens from i on, as (last token, entry)."""
+        frontier = [self.root]
+        best: tuple[int, Entry] | None = None
+        j = i
+        while frontier and j < len(keys):
+            if skip[j]:
+                return best
+            token_keys_j = keys[j]
+            if not token_keys_j:  # a hyphen: matches nothing, breaks nothing
+                j += 1
+                continue
+            frontier = [child for node in frontier for k in token_keys_j if (child := node.children.get(k))]
+            for node in frontier:
+                if node.entry is not None:
+                    best = (j, node.entry)
+                    break
+            j += 1
+        return best
+
+
+_COMPILED: WeakKeyDictionary[Layer, dict[Direction, _Trie]] = WeakKeyDictionary()
+_COMPILE_LOCK = Lock()
+
+
+def _compiled(layer: Layer, direction: Direction) -> _Trie:
+    """The layer's trie for one direction, built once for as long as the layer lives."""
+    with _COMPILE_LOCK:
+        tries = _COMPILED.setdefault(layer, {})
+        if direction not in tries:
+            tries[direction] = _Trie(layer.for_direction(direction))
+        return tries[direction]
+
+
+class Matcher:
+    """All layers of one translation direction, compiled once and reused across texts."""
+
+    def __init__(self, stack: LayerStack, direction: Direction) -> None:
+        self.direction = direction
+        self._layers = [(layer, _compiled(layer, direction)) for layer in stack.layers]
+
+    def find(self, tokens: Sequence[Token], protected: Sequence[bool]) -> list[Match]:
+        """Matches in text order. A higher layer claims its tokens first; within a layer the
+        leftmost-longest match wins; nothing matches across a protected token."""
+        keys = [() if t.text in SKIPPED else token_keys(t.text) for t in tokens]
+        claimed = list(protected)
+        matches: list[Match] = []
+        for layer, trie in self._layers:
+            i = 0
+            while i < len(tokens):
+                if claimed[i] or not keys[i]:
+                    i += 1
+                    continue
+                found = trie.longest(keys, claimed, i)
+                if found is None:
+                    i += 1
+                    continue
+                last, entry = found
+                matches.append(Match(i, last, tokens[i].start, tokens[last].end, entry, layer.label))
+                for k in range(i, last + 1):
+                    claimed[k] = True
+                i = last + 1
+        matches.sort(key=lambda m: m.start)
+        return matches
+
+    def lookup(self, term: str) -> Match | None:
+        """The entry that would match all of `term` on its own, if any."""
+        tokens = tokenize(term)
+        if not tokens:
+            return None
+        found = self.find(tokens, [False] * len(tokens))
+        if len(found) == 1 and found[0].first == 0 and found[0].last == len(tokens) - 1:
+            return found[0]
+        return None

@@ -1,0 +1,88 @@
+"""Tokenization and the lemma keys that make matching case- and inflection-insensitive."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+import spacy
+from lemminflect import getAllLemmas
+from spacy.language import Language
+
+ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
+#: Tokens that carry no meaning for matching: "on-call" matches "on call".
+SKIPPED = frozenset({"-", "–"})
+#: spaCy splits contractions ("can't" -> "ca", "n't"); these map the pieces back to words.
+CONTRACTIONS = {"ca": "can", "n't": "not", "wo": "will", "'re": "be", "'m": "be", "'ve": "have", "'ll": "will"}
+CAPS_PREFIX = "^"
+
+
+class Token(NamedTuple):
+    """A token's text and its character offsets in the text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> Language:
+    """spaCy's rule-based English tokenizer; no statistical model, so nothing to download."""
+    return spacy.blank("en")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into tokens with character offsets."""
+    return [Token(t.text, t.idx, t.idx + len(t.text)) for t in tokenizer().make_doc(text)]
+
+
+def is_acronym(word: str) -> bool:
+    """All capitals (digits allowed), at most four letters: DNS, K8S, SLA, P1."""
+    letters = sum(c.isalpha() for c in word)
+    return 2 <= len(word) <= 6 and 1 <= letters <= 4 and word.upper() == word and word[0].isalpha()
+
+
+@lru_cache(maxsize=65536)
+def token_keys(word: str) -> tuple[str, ...]:
+    """Every key a text token can match: its lower case, its lemmas, and caps-marked forms.
+
+    Glossary acronyms ("SLA") carry the caps mark, so they match "SLA"/"SLAs" but not a
+    lower-case word that happens to share the letters.
+    """
+    lower = word.lower()
+    keys = {CONTRACTIONS.get(lower, lower)}
+    plural = ACRONYM_PLURAL.match(word)
+    if plural:
+        keys.add(plural.group(1).lower())
+    elif word.isalpha():
+        keys.update(lemma for lemmas in getAllLemmas(lower).values() for lemma in lemmas)
+    if word != lower:
+        keys.update([CAPS_PREFIX + key for key in keys])
+    return tuple(sorted(keys))
+
+
+@lru_cache(maxsize=65536)
+def pattern_key(word: str) -> str:
+    """The single key a glossary term's token is stored under."""
+    lower = word.lower()
+    if is_acronym(word):
+        return CAPS_PREFIX + lower
+    plural = ACRONYM_PLURAL.match(word)
+    if plural:
+        return CAPS_PREFIX + plural.group(1).lower()
+    lower = CONTRACTIONS.get(lower, lower)
+    if not word.isalpha():
+        return lower
+    lemmas = getAllLemmas(lower)
+    if not lemmas or any(lower in forms for forms in lemmas.values()):
+        return lower
+    for pos in ("NOUN", "VERB", "ADJ"):
+        if pos in lemmas:
+            return lemmas[pos][0]
+    return next(iter(lemmas.values()))[0]
+
+
+def pattern_keys(term: str) -> tuple[str, ...]:
+    """The key sequence a glossary term is stored under."""
+    return tuple(pattern_key(t.text) for t in tokenize(term) if t.text not in SKIPPED)

@@ -1,0 +1,1 @@
+"""Transformer backends (scorer, generators, embedder), loaded offline from installed packages."""

@@ -1,0 +1,1 @@
+"""The HTTP service, its settings and the `jargon` command line."""

@@ -1,0 +1,19 @@
+"""The translation pipeline: document formats, fact lock, rewrite, verification and results."""
+
+from translator.document import Format
+from translator.errors import InputTooLarge, TranslatorError
+from translator.pipeline import DEFAULT_MAX_BYTES, RewriteMode, TermOverride, analyze, translate
+from translator.result import Analysis, Translation
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Analysis",
+    "Format",
+    "InputTooLarge",
+    "RewriteMode",
+    "TermOverride",
+    "Translation",
+    "TranslatorError",
+    "analyze",
+    "translate",
+]

@@ -1,0 +1,91 @@
+"""Making a rendering fit where the term stood: number, tense, articles and capitals."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import inflect
+from lemminflect import getAllInflections, getAllLemmas, getInflection
+
+from glossary.tokens import ACRONYM_PLURAL
+
+_ENGINE = inflect.engine()
+#: Words after which a phrase's head noun has ended ("copy *of* the database").
+_HEAD_BREAKS = frozenset(
+    "of for to in on with that which who from at by across between per when where after before during than "
+    "as into about ( - , while".split()
+)
+_PERFECT_OR_PASSIVE = frozenset(
+    "have has had having been be being is are was were 's 've 'd get got gets getting am".split()
+)
+#: Nouns with no plural in ordinary business English.
+_UNCOUNTABLE = frozenset(
+    "staff software hardware data information equipment feedback downtime traffic storage capacity "
+    "access memory compute spend research evidence advice".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
+
+
+def is_plural_noun(word: str) -> bool:
+    """'pods', 'VMs', 'outages' are plural; 'data', 'DNS', 'status' are not."""
+    if ACRONYM_PLURAL.match(word):
+        return True
+    lower = word.lower()
+    nouns = getAllLemmas(lower).get("NOUN")
+    return bool(nouns) and lower.endswith("s") and lower not in nouns and not lower.endswith("ss")
+
+
+def verb_tag(word: str, previous: str) -> str | None:
+    """The Penn tag of an inflected verb (VBD, VBN, VBG, VBZ), or None for the base form."""
+    lower = word.lower()
+    lemmas = getAllLemmas(lower).get("VERB")
+    if not lemmas or lower == lemmas[0]:
+        return None
+    forms = getAllInflections(lemmas[0], upos="VERB")
+    tags = {tag for tag, values in forms.items() if lower in values}
+    for tag in ("VBG", "VBZ"):
+        if tag in tags:
+            return tag
+    if tags & {"VBD", "VBN"}:
+        if "VBN" not in forms or {"VBD", "VBN"} <= tags:  # regular verb: 'rolled' is either
+            return "VBN" if previous.lower() in _PERFECT_OR_PASSIVE else "VBD"
+        return "VBN" if "VBN" in tags else "VBD"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def pluralize(phrase: str) -> str:
+    """Make the head noun of a noun phrase plural: 'copy of the database' -> 'copies of ...'."""
+    words = phrase.split(" ")
+    head = len(words) - 1
+    for i, word in enumerate(words):
+        if i and word.lower() in _HEAD_BREAKS or word.startswith("("):
+            head = i - 1
+            break
+    word = words[head]
+    if not word.isalpha() or word.lower() in _UNCOUNTABLE or _ENGINE.singular_noun(word):
+        return phrase
+    words[head] = _ENGINE.plural_noun(word)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=8192)
+def inflect_verb(phrase: str, tag: str) -> str:
+    """Put the first word of a verb phrase in the given tense: ('undo', 'VBD') -> 'undid'."""
+    first, _, rest = phrase.partition(" ")
+    forms = getInflection(first.lower(), tag=tag)
+    if not forms or not getAllLemmas(first.lower()).get("VERB"):
+        return phrase
+    return f"{forms[0]} {rest}".rstrip() if rest else forms[0]
+
+
+def article_for(phrase: str, original: str) -> str:
+    """'a' or 'an' for the phrase, in the capitalisation of the article it replaces."""
+    match = _WORD.search(phrase)
+    article = _ENGINE.a(match.group()).split(" ", 1)[0] if match else "a"
+    return article.capitalize() if original[:1].isupper() else article
+
+
+def capitalize_first(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]

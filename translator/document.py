@@ -1,0 +1,69 @@
+"""Splitting a document into what may be translated and what is protected.
+
+Protected parts (markup, code, link targets, quoted replies) are blanked out in a *masked*
+copy of the text that keeps every offset, so the rest of the pipeline works on plain words
+and its edits apply to the original string, leaving protected bytes untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Format(str, Enum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+_MARKDOWN_PROTECTED = re.compile(
+    r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$"  # fenced code
+    r"|`[^`\n]+`"  # inline code
+    r"|\]\([^)\s]*(?:\s\"[^\"]*\")?\)"  # link target
+    r"|<[^>\n]+>"  # autolinks and raw HTML
+    r"|^ {4,}[^\n]*$",  # indented code
+    re.MULTILINE | re.DOTALL,
+)
+_HTML_PROTECTED = re.compile(
+    r"<!--.*?-->|<(script|style|pre|code)\b[^>]*>.*?</\1\s*>|<[^>]*>|&#?\w+;",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The original text, its masked copy, and the protected character spans."""
+
+    text: str
+    masked: str
+    protected: tuple[tuple[int, int], ...]
+    format: Format
+
+    def escape(self, replacement: str) -> str:
+        """Make inserted text safe for the document's format."""
+        if self.format is Format.HTML:
+            return replacement.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return replacement
+
+
+def parse(text: str, fmt: Format = Format.TEXT) -> Document:
+    """Find the protected parts of `text` for its format and blank them in the masked copy."""
+    pattern = {Format.MARKDOWN: _MARKDOWN_PROTECTED, Format.HTML: _HTML_PROTECTED}.get(fmt)
+    spans = tuple((m.start(), m.end()) for m in pattern.finditer(text)) if pattern else ()
+    return Document(text, mask(text, spans), spans, fmt)
+
+
+def mask(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """`text` with each span replaced by spaces (newlines kept, so sentences still split)."""
+    if not spans:
+        return text
+    pieces = []
+    cursor = 0
+    for start, end in spans:
+        pieces.append(text[cursor:start])
+        pieces.append(re.sub(r"[^\n]", " ", text[start:end]))
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)

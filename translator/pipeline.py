@@ -1,0 +1,224 @@
+"""The translation pipeline: document -> fact lock -> glossary match -> rewrite -> verify."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from glossary import Direction, Entry, Layer, LayerStack, Match, Matcher, Mode, builtin_layer
+from glossary.layers import REQUEST
+from glossary.tokens import Token, tokenize
+from translator import readability, rewrite
+from translator.document import Document, Format, parse
+from translator.errors import InputTooLarge, TranslatorError
+from translator.facts import Fact, find_facts, verify
+from translator.jargon import unknown_jargon
+from translator.result import (
+    Analysis,
+    FactsReport,
+    KnownTerm,
+    Readability,
+    ReadabilityScore,
+    Translation,
+)
+
+DEFAULT_MAX_BYTES = 64 * 1024
+ENGINE_GLOSSARY = "glossary"
+
+
+class RewriteMode(str, Enum):
+    AUTO = "auto"
+    GLOSSARY = "glossary"
+    MODEL = "model"
+
+
+class TermOverride(BaseModel):
+    """A request-level term: the highest override layer."""
+
+    source: str = Field(min_length=1, max_length=200)
+    target: str = Field(default="", max_length=200)
+    mode: Mode = Mode.REPLACE
+    note: str | None = Field(default=None, max_length=500)
+
+    def to_entry(self) -> Entry:
+        target = self.target.strip()
+        return Entry(
+            source=self.source,
+            renderings=(target,) if target else (),
+            explanation=self.note or "Set by this request.",
+            category="request",
+            direction=Direction.BOTH,
+            mode=self.mode,
+        )
+
+
+def validate_text(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Reject what cannot be translated, with a stable code and a plain message."""
+    if not text or not text.strip():
+        raise TranslatorError("empty_text", "The text is empty: paste or send some text to translate.")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise InputTooLarge("text_too_large", f"The text is {size} bytes; the limit is {max_bytes} bytes.")
+    if "\x00" in text or _CONTROL.search(text):
+        raise TranslatorError("binary_input", "The text contains control characters: it looks like a binary file.")
+
+
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\ud800-\udfff]")
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(self.timings.get(name, 0.0) + (time.perf_counter() - start) * 1000, 3)
+
+
+class _Analysed:
+    """What both translate and analyze need: the document, its facts, tokens and matches."""
+
+    def __init__(self, text: str, direction: Direction, fmt: Format, layers: Sequence[Layer], timer: _Timer,
+                 max_bytes: int) -> None:
+        validate_text(text, max_bytes)
+        with timer.stage("document"):
+            self.document: Document = parse(text, fmt)
+            self.tokens: list[Token] = tokenize(self.document.masked)
+        self.matcher = Matcher(LayerStack.of(layers), direction)
+        with timer.stage("fact_lock"):
+            self.facts: list[Fact] = find_facts(
+                self.document.masked,
+                is_term=lambda s: self.matcher.lookup(s) is not None,
+                spell_out=direction is Direction.IT_TO_BUSINESS,
+            )
+            protected = _covered(self.tokens, self.facts)
+        with timer.stage("glossary"):
+            self.matches: list[Match] = self.matcher.find(self.tokens, protected)
+            for m in self.matches:
+                for k in range(m.first, m.last + 1):
+                    protected[k] = True
+            self.unknown, self.unknown_words = unknown_jargon(self.tokens, protected, self.facts)
+        self.jargon_words = sum(
+            readability.word_count(self.document.masked[m.start: m.end])
+            for m in self.matches if m.entry.mode is not Mode.KEEP
+        )
+
+    def score(self) -> ReadabilityScore:
+        stats = readability.stats(self.document.masked)
+        return ReadabilityScore(
+            grade=stats.grade, jargon_pct=readability.jargon_pct(self.jargon_words + self.unknown_words, stats.words)
+        )
+
+
+def _covered(tokens: Sequence[Token], facts: Sequence[Fact]) -> list[bool]:
+    """Which tokens overlap a locked fact (both lists are in text order)."""
+    covered = [False] * len(tokens)
+    f = 0
+    for i, token in enumerate(tokens):
+        while f < len(facts) and facts[f].end <= token.start:
+            f += 1
+        if f < len(facts) and facts[f].start < token.end:
+            covered[i] = True
+    return covered
+
+
+def layers_for(terms: Sequence[TermOverride], glossaries: Sequence[Layer]) -> list[Layer]:
+    """Request terms > the organisation's glossaries in the order given > built-in."""
+    request = Layer(REQUEST, tuple(t.to_entry() for t in terms))
+    return [request, *glossaries, builtin_layer()]
+
+
+def translate(
+    text: str,
+    *,
+    direction: Direction = Direction.IT_TO_BUSINESS,
+    format: Format = Format.TEXT,
+    terms: Sequence[TermOverride] = (),
+    glossaries: Sequence[Layer] = (),
+    rewrite_mode: RewriteMode = RewriteMode.AUTO,
+    brief: bool = False,
+    explain: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Translation:
+    """Translate `text` in `direction`, deterministically, with every change explained."""
+    timer = _Timer()
+    analysed = _Analysed(text, direction, format, layers_for(terms, glossaries), timer, max_bytes)
+    document = analysed.document
+    warnings: list[str] = []
+    with timer.stage("rewrite"):
+        plan = rewrite.plan(document.masked, analysed.tokens, analysed.matches, analysed.facts, explain=explain)
+        edits = [rewrite.Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits]
+        output = rewrite.apply(document.text, edits)
+    if rewrite_mode is RewriteMode.MODEL:
+        warnings.append("No text generator is configured; the glossary rewrite is returned.")
+    if brief:
+        warnings.append("The executive brief needs the model stage, which is not configured.")
+    with timer.stage("verify"):
+        out_masked = parse(output, format).masked
+        check = verify(analysed.facts, document.masked, out_masked)
+        warnings.extend(_forbidden_warnings(plan.forbidden, out_masked))
+        if check.missing:
+            warnings.append("Some locked facts are missing from the output: " + ", ".join(check.missing))
+        if check.added:
+            warnings.append("The output states numbers the input did not: " + ", ".join(check.added))
+        after = readability.stats(out_masked)
+        kept = sum(readability.word_count(k) for k in plan.kept_jargon) + analysed.unknown_words
+        after_score = ReadabilityScore(grade=after.grade, jargon_pct=readability.jargon_pct(kept, after.words))
+    return Translation(
+        text=output,
+        brief=None,
+        direction=direction,
+        engine=ENGINE_GLOSSARY,
+        terms=plan.ledger,
+        facts=FactsReport(locked=check.locked, missing=check.missing, added=check.added),
+        unknown_jargon=analysed.unknown,
+        readability=Readability(before=analysed.score(), after=after_score),
+        warnings=warnings,
+        timings_ms=timer.timings,
+    )
+
+
+def _forbidden_warnings(forbidden: Sequence[str], output: str) -> list[str]:
+    warnings = [f"Deprecated term replaced: '{term}'." for term in dict.fromkeys(forbidden)]
+    still = [t for t in dict.fromkeys(forbidden) if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", output, re.I)]
+    if still:
+        warnings.append("Deprecated terms are still present: " + ", ".join(still))
+    return warnings
+
+
+def analyze(
+    text: str,
+    *,
+    direction: Direction = Direction.IT_TO_BUSINESS,
+    format: Format = Format.TEXT,
+    terms: Sequence[TermOverride] = (),
+    glossaries: Sequence[Layer] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Analysis:
+    """Find jargon (known and unknown), facts and readability, without rewriting."""
+    timer = _Timer()
+    analysed = _Analysed(text, direction, format, layers_for(terms, glossaries), timer, max_bytes)
+    masked = analysed.document.masked
+    known = [
+        KnownTerm(
+            term=masked[m.start: m.end], start=m.start, end=m.end, entry=m.entry.source, mode=m.entry.mode,
+            renderings=list(m.entry.renderings), explanation=m.entry.explanation, category=m.entry.category,
+            layer=m.layer,
+        )
+        for m in analysed.matches
+    ]
+    return Analysis(
+        direction=direction,
+        known=known,
+        unknown_jargon=analysed.unknown,
+        facts=list(dict.fromkeys(f.text for f in analysed.facts)),
+        readability=analysed.score(),
+        timings_ms=timer.timings,
+    )
