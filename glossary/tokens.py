@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import spacy
-from lemminflect import getAllLemmas
+from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getAllLemmasOOV
 from spacy.language import Language
 
 ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
@@ -44,6 +44,21 @@ def is_acronym(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def lemmas(lower: str) -> dict[str, tuple[str, ...]]:
+    """Lemmas by part of speech; for words the dictionary lacks, lemminflect's suffix rules."""
+    found: dict[str, tuple[str, ...]] = getAllLemmas(lower)
+    if found or not lower.isalpha():
+        return found
+    return {**getAllLemmasOOV(lower, "NOUN"), **getAllLemmasOOV(lower, "VERB")}
+
+
+def verb_forms(lemma: str) -> dict[str, tuple[str, ...]]:
+    """Every inflection of a verb by Penn tag (VBD, VBN, VBG, VBZ...)."""
+    forms: dict[str, tuple[str, ...]] = getAllInflections(lemma, upos="VERB") or getAllInflectionsOOV(lemma, "VERB")
+    return forms
+
+
+@lru_cache(maxsize=65536)
 def token_keys(word: str) -> tuple[str, ...]:
     """Every key a text token can match: its lower case, its lemmas, and caps-marked forms.
 
@@ -56,7 +71,7 @@ def token_keys(word: str) -> tuple[str, ...]:
     if plural:
         keys.add(plural.group(1).lower())
     elif word.isalpha():
-        keys.update(lemma for lemmas in getAllLemmas(lower).values() for lemma in lemmas)
+        keys.update(lemma for forms in lemmas(lower).values() for lemma in forms)
     if word != lower:
         keys.update([CAPS_PREFIX + key for key in keys])
     return tuple(sorted(keys))
@@ -74,13 +89,13 @@ def pattern_key(word: str) -> str:
     lower = CONTRACTIONS.get(lower, lower)
     if not word.isalpha():
         return lower
-    lemmas = getAllLemmas(lower)
-    if not lemmas or any(lower in forms for forms in lemmas.values()):
+    found = lemmas(lower)
+    if not found or any(lower in forms for forms in found.values()):
         return lower
     for pos in ("NOUN", "VERB", "ADJ"):
-        if pos in lemmas:
-            return lemmas[pos][0]
-    return next(iter(lemmas.values()))[0]
+        if pos in found:
+            return found[pos][0]
+    return next(iter(found.values()))[0]
 
 
 def pattern_keys(term: str) -> tuple[str, ...]:

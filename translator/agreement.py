@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import inflect
-from lemminflect import getAllInflections, getAllLemmas, getInflection
+from lemminflect import getInflection
 
-from glossary.tokens import ACRONYM_PLURAL
+from glossary.tokens import ACRONYM_PLURAL, lemmas, verb_forms
 
-_ENGINE = inflect.engine()
 #: Words after which a phrase's head noun has ended ("copy *of* the database").
 _HEAD_BREAKS = frozenset(
     "of for to in on with that which who from at by across between per when where after before during than "
@@ -32,17 +30,17 @@ def is_plural_noun(word: str) -> bool:
     if ACRONYM_PLURAL.match(word):
         return True
     lower = word.lower()
-    nouns = getAllLemmas(lower).get("NOUN")
+    nouns = lemmas(lower).get("NOUN")
     return bool(nouns) and lower.endswith("s") and lower not in nouns and not lower.endswith("ss")
 
 
 def verb_tag(word: str, previous: str) -> str | None:
     """The Penn tag of an inflected verb (VBD, VBN, VBG, VBZ), or None for the base form."""
     lower = word.lower()
-    lemmas = getAllLemmas(lower).get("VERB")
-    if not lemmas or lower == lemmas[0]:
+    verbs = lemmas(lower).get("VERB")
+    if not verbs or lower == verbs[0]:
         return None
-    forms = getAllInflections(lemmas[0], upos="VERB")
+    forms = verb_forms(verbs[0])
     tags = {tag for tag, values in forms.items() if lower in values}
     for tag in ("VBG", "VBZ"):
         if tag in tags:
@@ -64,9 +62,10 @@ def pluralize(phrase: str) -> str:
             head = i - 1
             break
     word = words[head]
-    if not word.isalpha() or word.lower() in _UNCOUNTABLE or _ENGINE.singular_noun(word):
+    if not word.isalpha() or word.lower() in _UNCOUNTABLE or is_plural_noun(word):
         return phrase
-    words[head] = _ENGINE.plural_noun(word)
+    plural = getInflection(word.lower(), tag="NNS")
+    words[head] = plural[0] if plural else word + "s"
     return " ".join(words)
 
 
@@ -75,15 +74,31 @@ def inflect_verb(phrase: str, tag: str) -> str:
     """Put the first word of a verb phrase in the given tense: ('undo', 'VBD') -> 'undid'."""
     first, _, rest = phrase.partition(" ")
     forms = getInflection(first.lower(), tag=tag)
-    if not forms or not getAllLemmas(first.lower()).get("VERB"):
+    if not forms or not lemmas(first.lower()).get("VERB"):
         return phrase
     return f"{forms[0]} {rest}".rstrip() if rest else forms[0]
+
+
+#: Words spelled with a vowel but said with a consonant sound, and the reverse.
+_A_BEFORE_VOWEL = re.compile(r"^(?:uni|use|usu|ura|uro|euro?|eu|one|once|ubiq|utili|ufo)", re.IGNORECASE)
+_AN_BEFORE_CONSONANT = re.compile(r"^(?:hour|honest|honou?r|heir)", re.IGNORECASE)
+#: Letters whose spoken name starts with a vowel sound (an FTE, an SLA, an MFA prompt).
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
 
 
 def article_for(phrase: str, original: str) -> str:
     """'a' or 'an' for the phrase, in the capitalisation of the article it replaces."""
     match = _WORD.search(phrase)
-    article = _ENGINE.a(match.group()).split(" ", 1)[0] if match else "a"
+    word = match.group() if match else ""
+    if len(word) > 1 and word.isupper():
+        vowel_sound = word[0] in _VOWEL_SOUND_LETTERS
+    elif _A_BEFORE_VOWEL.match(word):
+        vowel_sound = False
+    elif _AN_BEFORE_CONSONANT.match(word):
+        vowel_sound = True
+    else:
+        vowel_sound = word[:1].lower() in "aeiou"
+    article = "an" if vowel_sound else "a"
     return article.capitalize() if original[:1].isupper() else article
 
 

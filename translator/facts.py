@@ -32,13 +32,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("date", r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
              r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
              rf"|\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
-             rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+\d{{4}}\b)?"
+             rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+\d{{4}}\b)?"
              rf"|\b{_FULL_MONTH}(?:\s+\d{{4}})?\b|\bMay\s+\d{{4}}\b"
              r"|\bQ[1-4](?:\s?(?:FY)?'?\d{2}(?:\d{2})?)?\b|\b(?:FY|CY)\s?'?\d{2}(?:\d{2})?\b|\bH[12]\s\d{4}\b"
              r"|\b(?:[Tt]oday|[Tt]omorrow|[Yy]esterday|[Tt]onight)\b"),
     ("weekday", r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b"),
-    ("time", rf"\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?[AaPp]\.?[Mm]\b\.?)?{_ZONE}"
-             rf"|\b\d{{1,2}}(?:\.\d{{2}})?\s?[AaPp]\.?[Mm]\b\.?{_ZONE}"),
+    ("time", rf"\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?[AaPp]\.?[Mm]\b)?{_ZONE}"
+             rf"|\b\d{{1,2}}(?:\.\d{{2}})?\s?[AaPp]\.?[Mm]\b{_ZONE}"),
     ("version", r"\b[vV]\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?\b|\b\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?\b"),
     ("hostname", rf"\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+{_TLD}\b(?!\.\w)"
                  r"|\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*\d(?:\.[a-z][a-z0-9-]*)+\b"),
@@ -54,7 +54,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("identifier", r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b"
                    r"|\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b"
                    r"|\b[a-z]+(?:[A-Z][a-z0-9]+)+[A-Z]?\b"
-                   r"|\b[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+\b|\b[A-Z]{2,}[a-z]+[A-Za-z]*\b"
+                   r"|\b[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+\b|\b[A-Z]{2,}[a-z]{2,}[A-Za-z]*\b"
                    r"|\b[\w-]+\.(?:ya?ml|json|py|js|ts|go|rs|java|sh|conf|cfg|ini|toml|log|csv|sql|tf|xml|html?|md|txt|env)\b"
                    r"|(?<![\w/.])(?:/[\w.-]+){2,}/?"),
     ("network", r"(?<![\w/])/\d{1,2}\b"),
@@ -100,18 +100,23 @@ def _is_system_name(word: str) -> bool:
 
 
 def spell_duration(text: str, before: str) -> str | None:
-    """'42m' -> '42 minutes', '2h 15m' -> '2 hours 15 minutes'; None when it stays as written.
+    """'48h' -> '48 hours', '2.3s' -> '2.3 seconds'; None when it stays as written.
 
-    A bare 'm' is only read as minutes when a word just before it says it is a duration.
+    Minutes keep their compact form with the unit named after it ('42m (minutes)'), because
+    a bare '42' after the change would read, to people and to number checks alike, as a new
+    figure; and a bare 'm' is only read as minutes when a word just before it says so.
     """
     parts = _DURATION_PART.findall(text)
     if not parts or _DURATION_PART.sub("", text).strip():
         return None
+    units = [_UNITS[u] for _, u in parts]
+    if "minutes" not in units:
+        return " ".join(f"{n} {unit[:-1] if n == '1' else unit}" for (n, _), unit in zip(parts, units, strict=True))
     if len(parts) == 1 and parts[0][1] == "m":
         cue = re.findall(r"[A-Za-z]+", before[-40:])
         if not cue or cue[-1].lower() not in _TIME_CUES:
             return None
-    return " ".join(f"{n} {_UNITS[u][:-1] if n == '1' else _UNITS[u]}" for n, u in parts)
+    return f"{text} ({' and '.join(units)})"
 
 
 def find_facts(text: str, is_term: Callable[[str], bool] = lambda _: False, *, spell_out: bool = False) -> list[Fact]:

@@ -38,9 +38,14 @@ class Plan:
     forbidden: list[str] = field(default_factory=list)
 
 
+def content_keys(words: Sequence[str]) -> set[str]:
+    """Lemma keys of the words that carry meaning (no articles, prepositions...)."""
+    return {key for w in words if w.lower() not in _STOPWORDS for key in token_keys(w)}
+
+
 def _context_words(tokens: Sequence[Token], first: int, last: int, window: int = 3) -> set[str]:
     around = [*tokens[max(0, first - window): first], *tokens[last + 1: last + 1 + window]]
-    return {key for t in around if t.text.lower() not in _STOPWORDS for key in token_keys(t.text)}
+    return content_keys([t.text for t in around])
 
 
 def choose_rendering(renderings: Sequence[str], context: set[str], used: Mapping[str, int], repeat: bool) -> str:
@@ -51,7 +56,7 @@ def choose_rendering(renderings: Sequence[str], context: set[str], used: Mapping
 
     def score(index: int) -> float:
         rendering = renderings[index]
-        words = {k for w in rendering.split() if w.lower() not in _STOPWORDS for k in token_keys(w)}
+        words = content_keys(rendering.split())
         value = -0.1 * index - 1.0 * len(words & context) - 0.5 * min(used.get(rendering, 0), 1)
         return value + (0.2 if repeat and len(rendering) == shortest else 0.0)
 
@@ -70,6 +75,7 @@ def plan(
     result = Plan()
     used: dict[str, int] = {}
     seen_entries: set[int] = set()
+    previous: tuple[int, str] = (-10, "")  # last token and text of the previous replacement
     for match in matches:
         entry = match.entry
         original = text[match.start: match.end]
@@ -81,12 +87,14 @@ def plan(
             replacement = f"{original} ({entry.explanation[:1].lower()}{entry.explanation[1:].rstrip('.')})"
             result.kept_jargon.append(original)
         else:
-            rendering = choose_rendering(
-                entry.renderings, _context_words(tokens, match.first, match.last), used, id(entry) in seen_entries
-            )
+            context = _context_words(tokens, match.first, match.last)
+            if match.first - previous[0] <= 3:  # a neighbour that was itself just replaced
+                context |= content_keys(previous[1].split())
+            rendering = choose_rendering(entry.renderings, context, used, id(entry) in seen_entries)
             used[rendering] = used.get(rendering, 0) + 1
             replacement = _agree(rendering, match, tokens, text)
         seen_entries.add(id(entry))
+        previous = (match.last, replacement)
         result.edits.append(Edit(match.start, match.end, replacement))
         _fix_article(result, tokens, match, replacement)
         result.ledger.append(TermChange(
@@ -137,6 +145,23 @@ def _fix_article(result: Plan, tokens: Sequence[Token], match: Match, replacemen
     fixed = agreement.article_for(replacement, article.text)
     if fixed != article.text:
         result.edits.append(Edit(article.start, article.end, fixed))
+
+
+_CLAUSE_BREAK = re.compile(r"(?<=[A-Za-z0-9)%])[ \t]*;[ \t]+(?=[a-z])")
+
+
+def split_sentences(text: str, masked: str) -> str:
+    """Shorter sentences read more easily: '...; we scaled' -> '... We scaled'.
+
+    Only semicolons between clauses in translatable text (found in `masked`) are touched."""
+    pieces = []
+    cursor = 0
+    for match in _CLAUSE_BREAK.finditer(masked):
+        pieces.append(text[cursor: match.start()])
+        pieces.append(". " + text[match.end()].upper())
+        cursor = match.end() + 1
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def apply(text: str, edits: Sequence[Edit]) -> str:

@@ -1,0 +1,74 @@
+"""Glossary matching: case, lemmas, longest match, layers, protected spans."""
+
+from __future__ import annotations
+
+from glossary import Direction, Entry, Layer, LayerStack, Matcher, Mode
+from glossary.tokens import tokenize
+from translator.facts import find_facts
+from translator.pipeline import _covered
+
+
+def entry(source: str, *aliases: str, rendering: str = "plain words", mode: Mode = Mode.REPLACE,
+          direction: Direction = Direction.IT_TO_BUSINESS) -> Entry:
+    return Entry(source=source, aliases=aliases, renderings=(rendering,) if mode is not Mode.KEEP else (),
+                 explanation="x.", direction=direction, mode=mode)
+
+
+def found(text: str, *layers: Layer, direction: Direction = Direction.IT_TO_BUSINESS) -> list[tuple[str, str]]:
+    tokens = tokenize(text)
+    protected = _covered(tokens, find_facts(text))
+    matcher = Matcher(LayerStack.of(layers), direction)
+    return [(text[m.start:m.end], m.entry.source) for m in matcher.find(tokens, protected)]
+
+
+LAYER = Layer("builtin", (
+    entry("pod"), entry("deploy"), entry("roll back"), entry("connection pool"), entry("connection"),
+    entry("SLA"), entry("OOMKilled", "OOM-killed", "out of memory"), entry("on-call"), entry("can't pay"),
+    entry("K8s", "Kubernetes"),
+))
+
+
+def test_inflections_match_the_lemma() -> None:
+    assert found("Two pods restarted after we deployed; we are deploying again and rolled back.", LAYER) == [
+        ("pods", "pod"), ("deployed", "deploy"), ("deploying", "deploy"), ("rolled back", "roll back"),
+    ]
+
+
+def test_case_insensitive_but_acronyms_need_capitals() -> None:
+    assert found("Pods and PODS", LAYER) == [("Pods", "pod"), ("PODS", "pod")]
+    assert found("the SLA and two SLAs", LAYER) == [("SLA", "SLA"), ("SLAs", "SLA")]
+    assert found("a sla is not an acronym here", LAYER) == []
+
+
+def test_longest_match_wins() -> None:
+    assert found("the connection pool ran dry", LAYER) == [("connection pool", "connection pool")]
+    assert found("the connection dropped", LAYER) == [("connection", "connection")]
+
+
+def test_spelling_variants_hyphens_and_contractions() -> None:
+    assert found("workers OOM-killed; one was OOM killed", LAYER) == [
+        ("OOM-killed", "OOMKilled"), ("OOM killed", "OOMKilled"),
+    ]
+    assert found("the on call rota", LAYER) == [("on call", "on-call")]
+    assert found("Customers can't pay and cannot pay", LAYER) == [("can't pay", "can't pay"), ("cannot pay", "can't pay")]
+
+
+def test_never_inside_urls_emails_code_or_identifiers() -> None:
+    text = "See https://k8s.example.com/pod, mail pod@example.com, run `deploy pod`, check pod-deployer-svc."
+    assert found(text, LAYER) == []
+
+
+def test_higher_layer_claims_first_and_keep_blocks_lower_layers() -> None:
+    request = Layer("request", (entry("Pod", mode=Mode.KEEP),))
+    org = Layer("glossary:acme", (entry("deploy", rendering="ship"),))
+    tokens = tokenize("Pod deploy pod")
+    matcher = Matcher(LayerStack.of([request, org, LAYER]), Direction.IT_TO_BUSINESS)
+    got = [(m.layer, m.entry.mode, m.entry.renderings) for m in matcher.find(tokens, [False] * 3)]
+    assert got == [("request", Mode.KEEP, ()), ("glossary:acme", Mode.REPLACE, ("ship",)),
+                   ("request", Mode.KEEP, ())]
+
+
+def test_direction_filters_entries() -> None:
+    layer = Layer("builtin", (entry("bad day", direction=Direction.BUSINESS_TO_IT), entry("pod")))
+    assert found("a bad day for the pod", layer, direction=Direction.BUSINESS_TO_IT) == [("bad day", "bad day")]
+    assert found("a bad day for the pod", layer) == [("pod", "pod")]

@@ -1,0 +1,103 @@
+"""The whole pipeline through the Python API: shape, facts, unknown jargon, readability, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from glossary import Direction, Mode
+from translator import Format, InputTooLarge, TermOverride, TranslatorError, analyze, translate
+
+UPDATE = (
+    "SEV1 declared at 02:40 UTC: the billing-worker pods were OOMKilled after we deployed v5.2.0. "
+    "We rolled back at 03:25, MTTR 45m. The RCA and postmortem are due Tuesday; error rate peaked at 7.5%."
+)
+
+
+def test_it_update_becomes_plainer_and_keeps_every_fact() -> None:
+    result = translate(UPDATE)
+    assert result.engine == "glossary" and result.direction is Direction.IT_TO_BUSINESS
+    assert result.facts.missing == [] and result.facts.added == []
+    for fact in ("02:40 UTC", "billing-worker", "v5.2.0", "03:25", "45m", "Tuesday", "7.5%"):
+        assert fact in result.facts.locked and fact in result.text
+    for jargon in ("SEV1", "pods", "OOMKilled", "deployed", "rolled back", "MTTR", "RCA", "postmortem"):
+        assert jargon not in result.text, jargon
+        assert any(t.source.lower() == jargon.lower() for t in result.terms), jargon
+    assert all(t.note for t in result.terms)
+    assert result.readability.after.jargon_pct < result.readability.before.jargon_pct
+
+
+def test_every_ledger_entry_points_at_its_source() -> None:
+    result = translate(UPDATE)
+    for change in result.terms:
+        assert UPDATE[change.start:change.end] == change.source
+        assert change.target in result.text
+
+
+def test_business_request_maps_to_technical_concepts() -> None:
+    result = translate("Customers can't pay on the website in the evenings.", direction=Direction.BUSINESS_TO_IT)
+    assert "payment" in result.text.lower() and result.terms
+    assert result.direction is Direction.BUSINESS_TO_IT
+
+
+def test_request_terms_override_and_report_their_layer() -> None:
+    terms = [TermOverride(source="pods", target="shop servers", note="Our name for them."),
+             TermOverride(source="rollback", mode=Mode.KEEP)]
+    result = translate("Three pods failed; rollback planned.", terms=terms)
+    assert result.text == "Three shop servers failed. Rollback planned."
+    [change] = [t for t in result.terms if t.source == "pods"]
+    assert (change.layer, change.note) == ("request", "Our name for them.")
+
+
+def test_forbidden_term_is_replaced_and_flagged() -> None:
+    result = translate("The outage is over.", terms=[TermOverride(source="outage", target="disruption",
+                                                                   mode=Mode.FORBID)])
+    assert result.text == "The disruption is over."
+    assert any("Deprecated term replaced: 'outage'" in w for w in result.warnings)
+
+
+def test_unknown_jargon_lists_acronyms_identifiers_and_rare_words() -> None:
+    result = translate("The ZQX queue in fooBarService saw idempotency regressions.")
+    assert {"ZQX", "fooBarService", "idempotency"} <= set(result.unknown_jargon)
+    assert "queue" not in result.unknown_jargon
+
+
+def test_text_without_jargon_is_unchanged() -> None:
+    text = "The team met on Monday and agreed the plan for the spring campaign."
+    result = translate(text)
+    assert result.text == text and result.terms == []
+
+
+def test_html_tags_survive_and_inserted_text_is_escaped() -> None:
+    html = '<p class="x">Our <b>pods</b> restarted. <a href="https://e.com/pods">pods</a></p>'
+    result = translate(html, format=Format.HTML, terms=[TermOverride(source="pods", target="A&B servers")])
+    assert result.text == ('<p class="x">Our <b>A&amp;B servers</b> restarted. '
+                           '<a href="https://e.com/pods">A&amp;B servers</a></p>')
+
+
+def test_markdown_code_is_protected() -> None:
+    md = "The pods restarted:\n\n```\nkubectl get pods\n```\n"
+    result = translate(md, format=Format.MARKDOWN)
+    assert "kubectl get pods" in result.text and not result.text.startswith("The pods")
+
+
+def test_analyze_lists_known_and_unknown_without_rewriting() -> None:
+    result = analyze("MTTR was 45m and the ZQX cache missed.")
+    known = {k.term: k for k in result.known}
+    assert known["MTTR"].entry == "MTTR" and known["MTTR"].renderings and known["MTTR"].layer == "builtin"
+    assert "ZQX" in result.unknown_jargon and "45m" in result.facts
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("", "empty_text"), ("   \n ", "empty_text"), ("bin\x00ary", "binary_input"), ("x\x07y", "binary_input")],
+)
+def test_bad_input_is_refused_with_a_code(text: str, code: str) -> None:
+    with pytest.raises(TranslatorError) as caught:
+        translate(text)
+    assert caught.value.code == code and caught.value.message
+
+
+def test_text_over_the_limit_is_refused() -> None:
+    with pytest.raises(InputTooLarge) as caught:
+        translate("pods " * 20_000)
+    assert caught.value.code == "text_too_large" and caught.value.status == 413

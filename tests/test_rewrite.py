@@ -1,0 +1,77 @@
+"""Deterministic rewrite: agreement, articles, capitals, context, explain mode."""
+
+from __future__ import annotations
+
+from glossary import Direction, Entry, Layer, PartOfSpeech
+from translator import translate
+from translator.agreement import article_for, inflect_verb, is_plural_noun, pluralize, verb_tag
+
+
+def org(*entries: Entry) -> list[Layer]:
+    return [Layer("glossary:test", entries)]
+
+
+def term(source: str, *renderings: str, pos: PartOfSpeech = PartOfSpeech.NOUN) -> Entry:
+    return Entry(source=source, renderings=renderings, explanation=f"What {source} means.", pos=pos,
+                 direction=Direction.IT_TO_BUSINESS)
+
+
+def test_plural_nouns_pluralise_the_head_of_the_rendering() -> None:
+    layers = org(term("zorblet", "copy of the ledger"))
+    assert translate("Three zorblets failed.", glossaries=layers).text == "Three copies of the ledger failed."
+    assert translate("One zorblet failed.", glossaries=layers).text == "One copy of the ledger failed."
+
+
+def test_verbs_take_the_tense_of_the_term() -> None:
+    layers = org(term("frobnicate", "undo", pos=PartOfSpeech.VERB))
+    assert translate("We frobnicated it.", glossaries=layers).text == "We undid it."
+    assert translate("It was frobnicated.", glossaries=layers).text == "It was undone."
+    assert translate("She is frobnicating.", glossaries=layers).text == "She is undoing."
+    assert translate("He frobnicates daily.", glossaries=layers).text == "He undoes daily."
+
+
+def test_articles_follow_the_new_word() -> None:
+    layers = org(term("zorblet", "outage report"), term("quibbit", "backup copy"))
+    assert translate("We filed a zorblet.", glossaries=layers).text == "We filed an outage report."
+    assert translate("An quibbit ran. An zorblet too.", glossaries=layers).text.startswith("A backup copy ran.")
+
+
+def test_capital_at_sentence_start_only() -> None:
+    layers = org(term("zorblet", "outage report"))
+    assert translate("Zorblet filed. The zorblet and the Zorblet.", glossaries=layers).text == (
+        "Outage report filed. The outage report and the outage report."
+    )
+
+
+def test_rendering_chosen_by_context_avoids_echoing_a_neighbour() -> None:
+    layers = org(term("xapi", "payment link", "connection"))
+    assert translate("The payment xapi is slow.", glossaries=layers).text == "The payment connection is slow."
+    assert translate("The xapi is slow.", glossaries=layers).text == "The payment link is slow."
+
+
+def test_explain_keeps_the_term_and_adds_its_explanation() -> None:
+    layers = org(term("zorblet", "outage report"))
+    result = translate("The zorblet is due.", glossaries=layers, explain=True)
+    assert result.text == "The zorblet (what zorblet means) is due."
+    assert result.terms[0].target == "zorblet (what zorblet means)"
+
+
+def test_ledger_points_at_the_input_and_names_the_layer() -> None:
+    text = "Then the zorblet came."
+    result = translate(text, glossaries=org(term("zorblet", "outage report")))
+    [change] = result.terms
+    assert text[change.start:change.end] == "zorblet"
+    assert (change.target, change.layer, change.note) == ("outage report", "glossary:test", "What zorblet means.")
+
+
+def test_agreement_helpers() -> None:
+    assert pluralize("full-time employee") == "full-time employees"
+    assert pluralize("staff") == "staff"
+    assert inflect_verb("put live", "VBD") == "put live"
+    assert verb_tag("rolled", "was") == "VBN" and verb_tag("rolled", "we") == "VBD"
+    assert is_plural_noun("VMs") and not is_plural_noun("DNS") and not is_plural_noun("status")
+    assert article_for("hour", "a") == "an" and article_for("user", "an") == "a" and article_for("FTE", "A") == "An"
+
+
+def test_semicolons_between_clauses_become_sentences() -> None:
+    assert translate("It slowed; we restarted it.").text == "It slowed. We restarted it."
