@@ -1,0 +1,65 @@
+"""The built-in glossary: size, coverage of the areas it promises, and a clean lint."""
+
+from __future__ import annotations
+
+import pytest
+
+from glossary import Direction, Entry, LayerStack, Matcher, Mode, builtin_entries, builtin_layer
+from glossary.lint import lint
+from glossary.tokens import tokenize
+
+
+def serving(direction: Direction) -> list[Entry]:
+    return [e for e in builtin_entries() if e.direction.serves(direction) and e.mode is not Mode.KEEP]
+
+
+def test_sizes() -> None:
+    assert len(serving(Direction.IT_TO_BUSINESS)) >= 600
+    assert len(serving(Direction.BUSINESS_TO_IT)) >= 200
+
+
+def test_lint_is_clean() -> None:
+    problems = lint(builtin_entries())
+    assert problems == [], "\n".join(map(str, problems[:30]))
+
+
+REQUIRED_IT_TERMS = """
+P1 SEV1 MTTR MTTD RCA postmortem rollback hotfix on-call runbook pod node cluster K8s VM autoscaling region CDN DNS
+load balancer SLA SLO SLI p95 p99 latency uptime error budget RPO RTO Apdex CVE IDOR MFA SSO IdP SIEM EDR WAF IOC
+phishing zero trust CI/CD sprint backlog tech debt canary blue-green feature flag refactoring ETL CDC schema
+data warehouse stale data egress rightsizing reserved instance OOMKilled OOM-killed VPN firewall
+""".split()
+MULTIWORD = {"load balancer", "error budget", "zero trust", "tech debt", "feature flag", "data warehouse",
+             "stale data", "reserved instance"}
+
+
+def it_terms() -> list[str]:
+    words = [w for w in REQUIRED_IT_TERMS if not any(w in m.split() for m in MULTIWORD)]
+    return [*words, *MULTIWORD]
+
+
+@pytest.mark.parametrize("term", it_terms())
+def test_named_it_terms_are_covered(term: str) -> None:
+    matcher = Matcher(LayerStack.of([builtin_layer()]), Direction.IT_TO_BUSINESS)
+    found = matcher.lookup(term)
+    assert found is not None and found.entry.mode is Mode.REPLACE, term
+
+
+@pytest.mark.parametrize(
+    ("request_text", "concept"),
+    [
+        ("can't pay on the website", "payment"),
+        ("stay up if a data centre goes down", "failover"),
+        ("back in business within four hours", "RTO"),
+    ],
+)
+def test_named_business_phrases_are_covered(request_text: str, concept: str) -> None:
+    matcher = Matcher(LayerStack.of([builtin_layer()]), Direction.BUSINESS_TO_IT)
+    tokens = tokenize(request_text)
+    renderings = " ".join(m.entry.renderings[0] for m in matcher.find(tokens, [False] * len(tokens)))
+    assert concept.lower() in renderings.lower()
+
+
+def test_every_entry_explains_itself() -> None:
+    assert all(e.explanation.endswith(".") for e in builtin_entries())
+
