@@ -93,9 +93,10 @@ class Matcher:
         claimed = list(protected)
         matches: list[Match] = []
         for layer, trie in self._layers:
+            starts = trie.root.children
             i = 0
             while i < len(tokens):
-                if claimed[i] or not keys[i]:
+                if claimed[i] or not any(k in starts for k in keys[i]):
                     i += 1
                     continue
                 found = trie.longest(keys, claimed, i)

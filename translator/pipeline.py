@@ -153,11 +153,10 @@ def translate(
     document = analysed.document
     warnings: list[str] = []
     with timer.stage("rewrite"):
-        plan = rewrite.plan(document.masked, analysed.tokens, analysed.matches, analysed.facts, explain=explain)
+        plan = rewrite.plan(document.masked, analysed.tokens, analysed.matches, analysed.facts, explain=explain,
+                            split_clauses=direction is Direction.IT_TO_BUSINESS)
         edits = [rewrite.Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits]
         output = rewrite.apply(document.text, edits)
-        if direction is Direction.IT_TO_BUSINESS:
-            output = rewrite.split_sentences(output, parse(output, format).masked)
     if rewrite_mode is RewriteMode.MODEL:
         warnings.append("No text generator is configured; the glossary rewrite is returned.")
     if brief:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from glossary import Match, Mode, PartOfSpeech
+from glossary import Entry, Match, Mode, PartOfSpeech
 from glossary.tokens import Token, token_keys
 from translator import agreement
 from translator.facts import Fact
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
+_CLAUSE_BREAK = re.compile(r"(?<=[A-Za-z0-9)%])[ \t]*;[ \t]+(?=[a-z])")
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
 SPELLED_OUT_NOTE = "Written out in full."
@@ -38,26 +40,27 @@ class Plan:
     forbidden: list[str] = field(default_factory=list)
 
 
-def content_keys(words: Sequence[str]) -> set[str]:
+@lru_cache(maxsize=16384)
+def content_keys(phrase: str) -> frozenset[str]:
     """Lemma keys of the words that carry meaning (no articles, prepositions...)."""
-    return {key for w in words if w.lower() not in _STOPWORDS for key in token_keys(w)}
+    return frozenset(key for w in phrase.split() if w.lower() not in _STOPWORDS for key in token_keys(w))
 
 
 def _context_words(tokens: Sequence[Token], first: int, last: int, window: int = 3) -> set[str]:
     around = [*tokens[max(0, first - window): first], *tokens[last + 1: last + 1 + window]]
-    return content_keys([t.text for t in around])
+    return set(content_keys(" ".join(t.text for t in around)))
 
 
-def choose_rendering(renderings: Sequence[str], context: set[str], used: Mapping[str, int], repeat: bool) -> str:
+def choose_rendering(renderings: Sequence[str], context: set[str], taken: Set[str], repeat: bool) -> str:
     """Pick the rendering that fits here: preferred first, but not one that echoes a
-    neighbouring word ('payments payment system'), nor one already used for another term;
+    neighbouring word ('payments payment system'), nor one `taken` by another term;
     on a repeated mention the shortest reads best."""
     shortest = min(len(r) for r in renderings)
 
     def score(index: int) -> float:
         rendering = renderings[index]
-        words = content_keys(rendering.split())
-        value = -0.1 * index - 1.0 * len(words & context) - 0.5 * min(used.get(rendering, 0), 1)
+        words = content_keys(rendering)
+        value = -0.1 * index - 1.0 * len(words & context) - 0.5 * (rendering in taken)
         return value + (0.2 if repeat and len(rendering) == shortest else 0.0)
 
     return renderings[max(range(len(renderings)), key=score)]
@@ -70,10 +73,14 @@ def plan(
     facts: Sequence[Fact],
     *,
     explain: bool = False,
+    split_clauses: bool = False,
 ) -> Plan:
-    """Decide every edit: renderings for matches, written-out durations for facts."""
+    """Decide every edit: renderings for matches, written-out durations for facts, and (with
+    `split_clauses`) a full stop for each semicolon between clauses, since shorter sentences
+    read more easily."""
     result = Plan()
-    used: dict[str, int] = {}
+    new_sentences = _split_clauses(text, result) if split_clauses else set()
+    used: dict[str, Entry] = {}  # rendering -> the entry that used it first
     seen_entries: set[int] = set()
     previous: tuple[int, str] = (-10, "")  # last token and text of the previous replacement
     for match in matches:
@@ -89,10 +96,11 @@ def plan(
         else:
             context = _context_words(tokens, match.first, match.last)
             if match.first - previous[0] <= 3:  # a neighbour that was itself just replaced
-                context |= content_keys(previous[1].split())
-            rendering = choose_rendering(entry.renderings, context, used, id(entry) in seen_entries)
-            used[rendering] = used.get(rendering, 0) + 1
-            replacement = _agree(rendering, match, tokens, text)
+                context |= content_keys(previous[1])
+            taken = {r for r, owner in used.items() if owner is not entry}
+            rendering = choose_rendering(entry.renderings, context, taken, id(entry) in seen_entries)
+            used.setdefault(rendering, entry)
+            replacement = _agree(rendering, match, tokens, text, match.start in new_sentences)
         seen_entries.add(id(entry))
         previous = (match.last, replacement)
         result.edits.append(Edit(match.start, match.end, replacement))
@@ -101,6 +109,8 @@ def plan(
             source=original, target=replacement, start=match.start, end=match.end,
             layer=match.layer, note=entry.explanation,
         ))
+    starts = {e.start for e in result.edits}
+    result.edits.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
     for fact in facts:
         if fact.plain is not None:
             result.edits.append(Edit(fact.start, fact.end, fact.plain))
@@ -113,17 +123,28 @@ def plan(
     return result
 
 
-def _agree(rendering: str, match: Match, tokens: Sequence[Token], text: str) -> str:
+def _split_clauses(text: str, result: Plan) -> set[int]:
+    """Turn '; ' between clauses into '. '; returns where the new sentences start."""
+    starts = set()
+    for clause in _CLAUSE_BREAK.finditer(text):
+        result.edits.append(Edit(clause.start(), clause.end(), ". "))
+        starts.add(clause.end())
+    return starts
+
+
+def _agree(rendering: str, match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> str:
     """Inflect the rendering like the matched words, and capitalise it at a sentence start."""
     pos = match.entry.pos
-    if pos is PartOfSpeech.NOUN and agreement.is_plural_noun(tokens[match.last].text):
+    last = tokens[match.last].text
+    if pos is PartOfSpeech.NOUN and agreement.is_plural_noun(last):
         rendering = agreement.pluralize(rendering)
-    elif pos is PartOfSpeech.VERB:
+    elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
+        # A noun entry used as a verb ("patched") inflects like a verb entry does.
         previous = tokens[match.first - 1].text if match.first else ""
         tag = agreement.verb_tag(tokens[match.first].text, previous)
-        if tag:
+        if tag and (pos is PartOfSpeech.VERB or match.first == match.last):
             rendering = agreement.inflect_verb(rendering, tag)
-    if text[match.start].isupper() and at_sentence_start(text, match.start):
+    if new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start)):
         rendering = agreement.capitalize_first(rendering)
     return rendering
 
@@ -145,23 +166,6 @@ def _fix_article(result: Plan, tokens: Sequence[Token], match: Match, replacemen
     fixed = agreement.article_for(replacement, article.text)
     if fixed != article.text:
         result.edits.append(Edit(article.start, article.end, fixed))
-
-
-_CLAUSE_BREAK = re.compile(r"(?<=[A-Za-z0-9)%])[ \t]*;[ \t]+(?=[a-z])")
-
-
-def split_sentences(text: str, masked: str) -> str:
-    """Shorter sentences read more easily: '...; we scaled' -> '... We scaled'.
-
-    Only semicolons between clauses in translatable text (found in `masked`) are touched."""
-    pieces = []
-    cursor = 0
-    for match in _CLAUSE_BREAK.finditer(masked):
-        pieces.append(text[cursor: match.start()])
-        pieces.append(". " + text[match.end()].upper())
-        cursor = match.end() + 1
-    pieces.append(text[cursor:])
-    return "".join(pieces)
 
 
 def apply(text: str, edits: Sequence[Edit]) -> str:
