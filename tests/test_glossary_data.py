@@ -24,12 +24,12 @@ def test_lint_is_clean() -> None:
 
 
 REQUIRED_IT_TERMS = """
-P1 SEV1 MTTR MTTD RCA postmortem rollback hotfix on-call runbook pod node cluster K8s VM autoscaling region CDN DNS
+P1 SEV1 MTTR MTTD RCA postmortem rollback hotfix on-call runbook pod node cluster K8s VM autoscaling CDN DNS
 load balancer SLA SLO SLI p95 p99 latency uptime error budget RPO RTO Apdex CVE IDOR MFA SSO IdP SIEM EDR WAF IOC
 phishing zero trust CI/CD sprint backlog tech debt canary blue-green feature flag refactoring ETL CDC schema
 data warehouse stale data egress rightsizing reserved instance OOMKilled OOM-killed VPN firewall
 """.split()
-MULTIWORD = {"load balancer", "error budget", "zero trust", "tech debt", "feature flag", "data warehouse",
+MULTIWORD = {"cloud region", "availability zone", "load balancer", "error budget", "zero trust", "tech debt", "feature flag", "data warehouse",
              "stale data", "reserved instance"}
 
 
