@@ -23,9 +23,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+# The store and replica tests also run against a throwaway PostgreSQL on loopback.
 test: lint
 	$(VENV)/bin/jargon glossary lint
-	$(VENV)/bin/pytest
+	JARGON_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh)" $(VENV)/bin/pytest
 
 bench: install
 	$(PY) benchmarks/speed.py

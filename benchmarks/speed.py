@@ -9,8 +9,8 @@ import statistics
 import time
 
 import spacy
-
 from corpus import postmortems
+
 from translator import translate
 
 ROUNDS = 7

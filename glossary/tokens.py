@@ -92,6 +92,8 @@ def pattern_key(word: str) -> str:
     found = lemmas(lower)
     if not found or any(lower in forms for forms in found.values()):
         return lower
+    if lower.endswith("ing") and "NOUN" not in found:
+        return lower  # "staging" names a thing; it should not match every "stage"
     for pos in ("NOUN", "VERB", "ADJ"):
         if pos in found:
             return found[pos][0]

@@ -2,40 +2,63 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
-from service.errors import ApiError
-from service.routes import health, translate
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from glossary import builtin_layer
+from glossary.store import Store, StoreError
+from service.errors import install_error_handlers
+from service.limits import BodySizeLimit, RateLimiter
+from service.metrics import Metrics
+from service.routes import glossaries, health, keys, translate
 from service.settings import Settings
-from translator import TranslatorError
 
-
-def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
-    return {"error": {"code": code, "message": message}}
+log = logging.getLogger("jargon")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; every error leaves as JSON {"error": {"code", "message"}}."""
-    app = FastAPI(title="Jargon translator", version="1.0.0")
-    app.state.settings = settings or Settings()
-    app.include_router(health.router)
-    app.include_router(translate.router)
+    """Build the app from settings (JARGON_* environment variables by default)."""
+    settings = settings or Settings()
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.resolved_database_url(), cache_ttl=settings.glossary_cache_ttl)
 
-    @app.exception_handler(TranslatorError)
-    async def _translator_error(_: Request, exc: TranslatorError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            store.migrate()
+        except StoreError:
+            log.exception("the glossary store is unavailable; translation still works with the built-in glossary")
+        builtin_layer()  # load the built-in glossary before the first request
+        yield
+        store.close()
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+    app = FastAPI(title="Jargon translator", version="1.0.0", lifespan=lifespan,
+                  description="IT status updates into plain business language, and business requests into IT terms.")
+    app.state.settings = settings
+    app.state.store = store
+    app.state.metrics = metrics = Metrics()
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    for router in (health.router, translate.router, glossaries.router, keys.router):
+        app.include_router(router)
+    install_error_handlers(app)
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        return JSONResponse(error_body("validation_error", details), status_code=422)
+    @app.middleware("http")
+    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        metrics.requests.labels(route, request.method, str(response.status_code)).inc()
+        metrics.latency.labels(route, getattr(request.state, "engine", "none")).observe(time.perf_counter() - start)
+        return response
 
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+                           allow_headers=["*"], expose_headers=["ETag", "Retry-After"])
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

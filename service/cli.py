@@ -5,19 +5,24 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Literal, NoReturn
 
 import typer
 
 from glossary import Direction, builtin_entries
 from glossary.builtin import GlossaryFileError, load_file
+from glossary.io import ImportProblems, read_entries, write_entries
 from glossary.lint import lint
+from glossary.store import NotFound, Store, StoreError
+from service.settings import Settings
 from translator import DEFAULT_MAX_BYTES, Format, TranslatorError, analyze, translate
 
 app = typer.Typer(help="Translate IT jargon into business language and back.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
-glossary_app = typer.Typer(help="Inspect and check glossaries.", no_args_is_help=True)
+glossary_app = typer.Typer(help="Inspect, check, import and export glossaries.", no_args_is_help=True)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
+app.add_typer(keys_app, name="keys")
 
 
 class CliDirection(str, Enum):
@@ -159,6 +164,106 @@ def glossary_lint(
     typer.echo(f"{len(entries)} entries, {len(problems)} problems", err=True)
     if problems:
         raise typer.Exit(1)
+
+
+def open_store() -> Store:
+    """The store the server would use (JARGON_DATABASE_URL, or SQLite under JARGON_DATA_DIR)."""
+    settings = Settings()
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.resolved_database_url())
+    try:
+        store.migrate()
+    except StoreError as exc:
+        fail(str(exc))
+    return store
+
+
+Org = Annotated[str, typer.Option("--org", help="The organisation.")]
+GlossaryName = Annotated[str, typer.Option("--name", help="The glossary's name.")]
+FileFormat = Annotated[str, typer.Option("--format", help="csv, tsv or tbx.")]
+
+
+def file_format(value: str) -> Literal["csv", "tsv", "tbx"]:
+    if value not in ("csv", "tsv", "tbx"):
+        fail(f"unknown format '{value}': use csv, tsv or tbx")
+    return value  # type: ignore[return-value]
+
+
+@glossary_app.command("import")
+def glossary_import(
+    file: Annotated[Path, typer.Argument(help="The file to import.")],
+    org: Org,
+    name: GlossaryName,
+    fmt: FileFormat = "csv",
+    dry_run: Annotated[bool, typer.Option(help="Report what would change; change nothing.")] = False,
+    replace: Annotated[bool, typer.Option(help="Remove entries the file does not hold.")] = False,
+) -> None:
+    """Import a CSV/TSV/TBX file into a stored glossary (created if missing), all or nothing."""
+    store = open_store()
+    try:
+        entries = read_entries(file.read_bytes(), file_format(fmt))
+        try:
+            store.get_glossary(org, name)
+        except NotFound:
+            if not dry_run:
+                store.create_glossary(org, name, "", "cli")
+        report = store.import_entries(org, name, entries, "cli", dry_run=dry_run,
+                                      mode="replace" if replace else "merge")
+    except ImportProblems as exc:
+        for problem in exc.problems:
+            typer.echo(f"row {problem.row}: {problem.field or '-'}: {problem.message}", err=True)
+        fail(f"{len(exc.problems)} problem(s); nothing was imported")
+    except (OSError, StoreError) as exc:
+        fail(str(exc))
+    verb = "would change" if dry_run else "changed"
+    typer.echo(f"{verb}: {report.added} added, {report.updated} updated, {report.removed} removed, "
+               f"{report.unchanged} unchanged")
+
+
+@glossary_app.command("export")
+def glossary_export(org: Org, name: GlossaryName, fmt: FileFormat = "csv") -> None:
+    """Write a stored glossary to standard output."""
+    store = open_store()
+    try:
+        data = write_entries(store.export_entries(org, name), file_format(fmt))
+    except StoreError as exc:
+        fail(str(exc))
+    sys.stdout.buffer.write(data)
+
+
+@keys_app.command("create")
+def keys_create(
+    org: Org,
+    scope: Annotated[list[str], typer.Option("--scope", help="read, write or admin; repeat for several.")],
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "cli",
+) -> None:
+    """Create an API key; its secret is printed once and only its hash is stored."""
+    store = open_store()
+    try:
+        prefix, secret = store.create_key(org, name, scope)
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(secret)
+    typer.echo(f"created key {prefix} for {org} with scopes {', '.join(scope)}", err=True)
+
+
+@keys_app.command("list")
+def keys_list(org: Annotated[str | None, typer.Option("--org", help="Only this organisation.")] = None) -> None:
+    """List API keys (never their secrets)."""
+    for key in open_store().list_keys(org):
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        typer.echo(f"{key.prefix}\t{key.org}\t{key.name}\t{','.join(key.scopes)}\t{state}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix, as listed.")]) -> None:
+    """Revoke an API key at once."""
+    try:
+        open_store().revoke_key(prefix)
+    except NotFound as exc:
+        fail(str(exc))
+    typer.echo(f"revoked {prefix}")
 
 
 def main() -> None:

@@ -25,20 +25,14 @@ def test_lint_is_clean() -> None:
 
 REQUIRED_IT_TERMS = """
 P1 SEV1 MTTR MTTD RCA postmortem rollback hotfix on-call runbook pod node cluster K8s VM autoscaling CDN DNS
-load balancer SLA SLO SLI p95 p99 latency uptime error budget RPO RTO Apdex CVE IDOR MFA SSO IdP SIEM EDR WAF IOC
-phishing zero trust CI/CD sprint backlog tech debt canary blue-green feature flag refactoring ETL CDC schema
-data warehouse stale data egress rightsizing reserved instance OOMKilled OOM-killed VPN firewall
+SLA SLO SLI p95 p99 latency uptime RPO RTO Apdex CVE IDOR MFA SSO IdP SIEM EDR WAF IOC phishing CI/CD sprint
+backlog canary blue-green refactoring ETL CDC schema egress rightsizing OOMKilled OOM-killed VPN firewall
 """.split()
-MULTIWORD = {"cloud region", "availability zone", "load balancer", "error budget", "zero trust", "tech debt", "feature flag", "data warehouse",
-             "stale data", "reserved instance"}
+MULTIWORD = ["cloud region", "availability zone", "load balancer", "error budget", "zero trust", "tech debt",
+             "feature flag", "data warehouse", "stale data", "reserved instance"]
 
 
-def it_terms() -> list[str]:
-    words = [w for w in REQUIRED_IT_TERMS if not any(w in m.split() for m in MULTIWORD)]
-    return [*words, *MULTIWORD]
-
-
-@pytest.mark.parametrize("term", it_terms())
+@pytest.mark.parametrize("term", [*REQUIRED_IT_TERMS, *MULTIWORD])
 def test_named_it_terms_are_covered(term: str) -> None:
     matcher = Matcher(LayerStack.of([builtin_layer()]), Direction.IT_TO_BUSINESS)
     found = matcher.lookup(term)

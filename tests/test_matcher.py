@@ -50,7 +50,9 @@ def test_spelling_variants_hyphens_and_contractions() -> None:
         ("OOM-killed", "OOMKilled"), ("OOM killed", "OOMKilled"),
     ]
     assert found("the on call rota", LAYER) == [("on call", "on-call")]
-    assert found("Customers can't pay and cannot pay", LAYER) == [("can't pay", "can't pay"), ("cannot pay", "can't pay")]
+    assert found("Customers can't pay and cannot pay", LAYER) == [
+        ("can't pay", "can't pay"), ("cannot pay", "can't pay"),
+    ]
 
 
 def test_never_inside_urls_emails_code_or_identifiers() -> None:

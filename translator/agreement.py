@@ -30,7 +30,7 @@ def is_plural_noun(word: str) -> bool:
     if ACRONYM_PLURAL.match(word):
         return True
     lower = word.lower()
-    nouns = lemmas(lower).get("NOUN")
+    nouns = lemmas(lower).get("NOUN", ())
     return bool(nouns) and lower.endswith("s") and lower not in nouns and not lower.endswith("ss")
 
 
@@ -58,7 +58,7 @@ def pluralize(phrase: str) -> str:
     words = phrase.split(" ")
     head = len(words) - 1
     for i, word in enumerate(words):
-        if i and word.lower() in _HEAD_BREAKS or word.startswith("("):
+        if (i and word.lower() in _HEAD_BREAKS) or word.startswith("("):
             head = i - 1
             break
     word = words[head]

@@ -8,6 +8,7 @@ and its edits apply to the original string, leaving protected bytes untouched.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -48,11 +49,24 @@ class Document:
         return replacement
 
 
-def parse(text: str, fmt: Format = Format.TEXT) -> Document:
-    """Find the protected parts of `text` for its format and blank them in the masked copy."""
+def parse(text: str, fmt: Format = Format.TEXT, extra: Sequence[tuple[int, int]] = ()) -> Document:
+    """Find the protected parts of `text` for its format, add the `extra` spans (such as an
+    email's quoted thread), and blank them all in the masked copy."""
     pattern = {Format.MARKDOWN: _MARKDOWN_PROTECTED, Format.HTML: _HTML_PROTECTED}.get(fmt)
-    spans = tuple((m.start(), m.end()) for m in pattern.finditer(text)) if pattern else ()
+    found = [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
+    spans = merge_spans([*found, *extra])
     return Document(text, mask(text, spans), spans, fmt)
+
+
+def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sorted spans with overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def mask(text: str, spans: tuple[tuple[int, int], ...]) -> str:

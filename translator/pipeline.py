@@ -86,10 +86,10 @@ class _Analysed:
     """What both translate and analyze need: the document, its facts, tokens and matches."""
 
     def __init__(self, text: str, direction: Direction, fmt: Format, layers: Sequence[Layer], timer: _Timer,
-                 max_bytes: int) -> None:
+                 max_bytes: int, protected: Sequence[tuple[int, int]] = ()) -> None:
         validate_text(text, max_bytes)
         with timer.stage("document"):
-            self.document: Document = parse(text, fmt)
+            self.document: Document = parse(text, fmt, protected)
             self.tokens: list[Token] = tokenize(self.document.masked)
         self.matcher = Matcher(LayerStack.of(layers), direction)
         with timer.stage("fact_lock"):
@@ -98,13 +98,13 @@ class _Analysed:
                 is_term=lambda s: self.matcher.lookup(s) is not None,
                 spell_out=direction is Direction.IT_TO_BUSINESS,
             )
-            protected = _covered(self.tokens, self.facts)
+            covered = _covered(self.tokens, self.facts)
         with timer.stage("glossary"):
-            self.matches: list[Match] = self.matcher.find(self.tokens, protected)
+            self.matches: list[Match] = self.matcher.find(self.tokens, covered)
             for m in self.matches:
                 for k in range(m.first, m.last + 1):
-                    protected[k] = True
-            self.unknown, self.unknown_words = unknown_jargon(self.tokens, protected, self.facts)
+                    covered[k] = True
+            self.unknown, self.unknown_words = unknown_jargon(self.tokens, covered, self.facts)
         self.jargon_words = sum(
             readability.word_count(self.document.masked[m.start: m.end])
             for m in self.matches if m.entry.mode is not Mode.KEEP
@@ -146,10 +146,13 @@ def translate(
     brief: bool = False,
     explain: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    protected: Sequence[tuple[int, int]] = (),
 ) -> Translation:
-    """Translate `text` in `direction`, deterministically, with every change explained."""
+    """Translate `text` in `direction`, deterministically, with every change explained.
+
+    `protected` spans (such as an email's quoted thread) come back byte-identical."""
     timer = _Timer()
-    analysed = _Analysed(text, direction, format, layers_for(terms, glossaries), timer, max_bytes)
+    analysed = _Analysed(text, direction, format, layers_for(terms, glossaries), timer, max_bytes, protected)
     document = analysed.document
     warnings: list[str] = []
     with timer.stage("rewrite"):
@@ -162,7 +165,7 @@ def translate(
     if brief:
         warnings.append("The executive brief needs the model stage, which is not configured.")
     with timer.stage("verify"):
-        out_masked = parse(output, format).masked
+        out_masked = parse(output, format, _shifted(protected, plan.edits)).masked
         check = verify(analysed.facts, document.masked, out_masked)
         warnings.extend(_forbidden_warnings(plan.forbidden, out_masked))
         if check.missing:
@@ -184,6 +187,15 @@ def translate(
         warnings=warnings,
         timings_ms=timer.timings,
     )
+
+
+def _shifted(spans: Sequence[tuple[int, int]], edits: Sequence[rewrite.Edit]) -> list[tuple[int, int]]:
+    """Where protected spans of the input lie in the output (edits never touch them)."""
+    shifted = []
+    for start, end in spans:
+        delta = sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= start)
+        shifted.append((start + delta, end + delta))
+    return shifted
 
 
 def _forbidden_warnings(forbidden: Sequence[str], output: str) -> list[str]:

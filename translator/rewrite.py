@@ -14,7 +14,12 @@ from translator.facts import Fact
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
-_CLAUSE_BREAK = re.compile(r"(?<=[A-Za-z0-9)%])[ \t]*;[ \t]+(?=[a-z])")
+#: Where one sentence can become two: a semicolon between clauses, or ", and/but/so" before a new subject.
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[A-Za-z0-9)%])(?:[ \t]*;[ \t]+(?=[a-z])"
+    r"|,[ \t]+(?:(?P<joiner>but|so)|and)[ \t]+"
+    r"(?=(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b))"
+)
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
 SPELLED_OUT_NOTE = "Written out in full."
@@ -124,11 +129,13 @@ def plan(
 
 
 def _split_clauses(text: str, result: Plan) -> set[int]:
-    """Turn '; ' between clauses into '. '; returns where the new sentences start."""
+    """Turn '; we' into '. We' and ', but the' into '. But the'; returns where a word needs a capital."""
     starts = set()
     for clause in _CLAUSE_BREAK.finditer(text):
-        result.edits.append(Edit(clause.start(), clause.end(), ". "))
-        starts.add(clause.end())
+        joiner = clause.group("joiner")
+        result.edits.append(Edit(clause.start(), clause.end(), f". {joiner.capitalize()} " if joiner else ". "))
+        if not joiner:
+            starts.add(clause.end())
     return starts
 
 

@@ -1,67 +1,166 @@
-"""POST /v1/translate and /v1/analyze."""
+"""POST /v1/translate, /v1/translate/batch, /v1/analyze and /v1/email/rewrite."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from glossary import Direction
+from glossary import Direction, Layer
+from glossary.store import NotFound, StoreUnavailable
+from service.deps import MetricsDep, Reader, SettingsDep, StoreDep
 from service.errors import ApiError
-from service.settings import Settings
-from translator import Analysis, Format, RewriteMode, TermOverride, Translation, analyze, translate
+from translator import (
+    Analysis,
+    Format,
+    RewriteMode,
+    TermOverride,
+    Translation,
+    TranslatorError,
+    analyze,
+    translate,
+)
+from translator.email import translate_email
+from translator.result import TermChange
 
 router = APIRouter(prefix="/v1", tags=["translate"])
+MAX_BATCH = 50
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-class TranslateRequest(BaseModel):
-    text: str
+class _Options(BaseModel):
     direction: Direction = Direction.IT_TO_BUSINESS
-    format: Format = Format.TEXT
     glossaries: list[str] = Field(default_factory=list, max_length=20)
     terms: list[TermOverride] = Field(default_factory=list, max_length=500)
+
+
+class TranslateRequest(_Options):
+    text: str
+    format: Format = Format.TEXT
     rewrite: RewriteMode = RewriteMode.AUTO
     brief: bool = False
     explain: bool = False
 
 
-class AnalyzeRequest(BaseModel):
+class AnalyzeRequest(_Options):
     text: str
-    direction: Direction = Direction.IT_TO_BUSINESS
     format: Format = Format.TEXT
-    glossaries: list[str] = Field(default_factory=list, max_length=20)
-    terms: list[TermOverride] = Field(default_factory=list, max_length=500)
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+class BatchRequest(BaseModel):
+    items: list[TranslateRequest] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-def no_glossaries(names: list[str]) -> None:
-    """Organisation glossaries live in the glossary store; without one, every name is unknown."""
-    if names:
-        raise ApiError(404, "glossary_not_found", f"No glossary named '{names[0]}'.")
+class ItemError(BaseModel):
+    code: str
+    message: str
+
+
+class BatchItem(BaseModel):
+    """One result of a batch: a Translation, or the error that item alone met."""
+
+    result: Translation | None = None
+    error: ItemError | None = None
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchItem]
+
+
+class EmailRequest(_Options):
+    subject: str | None = Field(default=None, max_length=2000)
+    body: str
+    format: Literal["html", "text"] = "text"
+
+
+class EmailResponse(Translation):
+    """The rewritten subject and body, with the body's Translation fields."""
+
+    subject: str | None
+    body: str
+    subject_terms: list[TermChange] = Field(default_factory=list)
+
+
+def resolve_layers(store: StoreDep, org: str, names: Sequence[str], warnings: list[str]) -> list[Layer]:
+    """The caller's glossaries in the order named; if the store is down, the built-in one alone."""
+    if not names:
+        return []
+    try:
+        return store.layers(org, list(names))
+    except NotFound as exc:
+        raise ApiError(404, "glossary_not_found", str(exc)) from exc
+    except StoreUnavailable:
+        warnings.append("The glossary store is unavailable; only the built-in glossary was used.")
+        return []
+
+
+def _record(request: Request, metrics: MetricsDep, results: Sequence[Translation]) -> None:
+    request.state.engine = results[0].engine if results else "none"
+    for result in results:
+        for term in result.terms:
+            metrics.matches.labels(term.layer.split(":", 1)[0]).inc()
+
+
+def _translate(body: TranslateRequest, layers: list[Layer], settings: SettingsDep, warnings: list[str]) -> Translation:
+    result = translate(
+        body.text, direction=body.direction, format=body.format, terms=body.terms, glossaries=layers,
+        rewrite_mode=body.rewrite, brief=body.brief, explain=body.explain, max_bytes=settings.max_text_bytes,
+    )
+    result.warnings[:0] = warnings
+    return result
 
 
 @router.post("/translate")
-async def translate_text(body: TranslateRequest, settings: SettingsDep) -> Translation:
-    no_glossaries(body.glossaries)
-    return await run_in_threadpool(
-        translate, body.text, direction=body.direction, format=body.format, terms=body.terms,
-        rewrite_mode=body.rewrite, brief=body.brief, explain=body.explain, max_bytes=settings.max_text_bytes,
-    )
+async def translate_text(body: TranslateRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
+                         request: Request, metrics: MetricsDep) -> Translation:
+    warnings: list[str] = []
+    layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, warnings)
+    result = await run_in_threadpool(_translate, body, layers, settings, warnings)
+    _record(request, metrics, [result])
+    return result
+
+
+@router.post("/translate/batch")
+async def translate_batch(body: BatchRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
+                          request: Request, metrics: MetricsDep) -> BatchResponse:
+    def run() -> BatchResponse:
+        items = []
+        for item in body.items:
+            warnings: list[str] = []
+            try:
+                layers = resolve_layers(store, principal.org, item.glossaries, warnings)
+                items.append(BatchItem(result=_translate(item, layers, settings, warnings)))
+            except (ApiError, TranslatorError) as exc:
+                items.append(BatchItem(error=ItemError(code=exc.code, message=exc.message)))
+        return BatchResponse(results=items)
+
+    response = await run_in_threadpool(run)
+    _record(request, metrics, [i.result for i in response.results if i.result])
+    return response
 
 
 @router.post("/analyze")
-async def analyze_text(body: AnalyzeRequest, settings: SettingsDep) -> Analysis:
-    no_glossaries(body.glossaries)
+async def analyze_text(body: AnalyzeRequest, principal: Reader, store: StoreDep, settings: SettingsDep) -> Analysis:
+    layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, [])
     return await run_in_threadpool(
-        analyze, body.text, direction=body.direction, format=body.format, terms=body.terms,
+        analyze, body.text, direction=body.direction, format=body.format, terms=body.terms, glossaries=layers,
         max_bytes=settings.max_text_bytes,
+    )
+
+
+@router.post("/email/rewrite")
+async def rewrite_email(body: EmailRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
+                        request: Request, metrics: MetricsDep) -> EmailResponse:
+    warnings: list[str] = []
+    layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, warnings)
+    subject, subject_result, result = await run_in_threadpool(
+        translate_email, body.body, body.format, body.subject, direction=body.direction, terms=body.terms,
+        glossaries=layers, max_bytes=settings.max_text_bytes,
+    )
+    _record(request, metrics, [result])
+    return EmailResponse(
+        **{**result.model_dump(), "warnings": [*warnings, *result.warnings]},
+        subject=subject, body=result.text, subject_terms=subject_result.terms if subject_result else [],
     )

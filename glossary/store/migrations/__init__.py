@@ -1,0 +1,1 @@
+"""Alembic migrations of the glossary store, run by `Store.migrate()`."""
