@@ -1,14 +1,23 @@
-"""Quality: runs ../shared/eval/score.py through the CLI, next to the do-nothing baseline, in one run."""
+"""Quality, in one run: ../shared/eval/score.py through the CLI next to the do-nothing baseline, then the
+same measures on the team's own held-out sets (benchmarks/data), which the glossary was not written against."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from corpus import EVAL_DIR
 
+from glossary import Direction
+from translator import translate
+
 JARGON = Path(sys.executable).with_name("jargon")
+HELDOUT = Path(__file__).parent / "data"
 
 
 def score(*args: str) -> list[str]:
@@ -18,11 +27,47 @@ def score(*args: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.startswith(("it2biz", "biz2it"))]
 
 
+def scorer() -> ModuleType:
+    """score.py's own measures (facts kept, jargon present, invented numbers, grade), reused as they are."""
+    spec = importlib.util.spec_from_file_location("score", EVAL_DIR / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def heldout(s: ModuleType) -> None:
+    rows = [json.loads(line) for line in (HELDOUT / "heldout_it2biz.jsonl").read_text().splitlines() if line]
+    for label, run in (("identity", lambda t: t), ("glossary", lambda t: translate(t).text)):
+        removed, kept, invented, g_in, g_out = [], [], 0, [], []
+        for row in rows:
+            out = run(row["text"])
+            removed.append(sum(not s.present(j, out) for j in row["jargon"]) / len(row["jargon"]))
+            kept.append(sum(s.kept(f, out) for f in row["keep"]) / len(row["keep"]) if row["keep"] else 1.0)
+            invented += bool({v for v in s.values(out) - s.values(row["text"]) if v not in (0.0, 1.0)})
+            g_in.append(s.fkgl(row["text"]))
+            g_out.append(s.fkgl(out))
+        print(f"heldout it2biz {label}: n={len(rows)} jargon_removed={statistics.mean(removed):.2f} "
+              f"facts_kept={statistics.mean(kept):.2f} items_with_invented_numbers={invented} "
+              f"fkgl_in={statistics.mean(g_in):.1f} fkgl_out={statistics.mean(g_out):.1f}")
+    rows = [json.loads(line) for line in (HELDOUT / "heldout_biz2it.jsonl").read_text().splitlines() if line]
+    for label, run in (("identity", lambda t: t),
+                       ("glossary", lambda t: translate(t, direction=Direction.BUSINESS_TO_IT).text)):
+        coverage = []
+        for row in rows:
+            out = run(row["text"]).lower()
+            hits = [any(a.lower() in out for a in group) for group in row["expect_any"]]
+            coverage.append(sum(hits) / len(hits))
+        print(f"heldout biz2it {label}: n={len(rows)} concept_coverage={statistics.mean(coverage):.2f}")
+
+
 def main() -> None:
-    print("== baseline (identity: output = input)")
+    print("== ../shared/eval, baseline (identity: output = input)")
     print("\n".join(score("--identity")))
-    print("== jargon translate (deterministic, through the CLI)")
+    print("== ../shared/eval, jargon translate (deterministic, through the CLI)")
     print("\n".join(score("--cli", f"{JARGON} translate --direction {{direction}} --format json")))
+    print("== own held-out sets (benchmarks/data)")
+    heldout(scorer())
 
 
 if __name__ == "__main__":

@@ -101,3 +101,22 @@ def test_text_over_the_limit_is_refused() -> None:
     with pytest.raises(InputTooLarge) as caught:
         translate("pods " * 20_000)
     assert caught.value.code == "text_too_large" and caught.value.status == 413
+
+
+def test_names_with_numbers_and_hyphenated_system_names_survive() -> None:
+    text = "Sprint 42 slipped; the auth-service and order-router restarted on Windows 11."
+    result = translate(text)
+    for fact in ("Sprint 42", "auth-service", "order-router", "Windows 11"):
+        assert fact in result.facts.locked and fact in result.text
+    assert result.facts.missing == []
+
+
+def test_hyphenated_glossary_spellings_still_match() -> None:
+    result = translate("The pods were OOM-killed and the on-call engineer was paged.")
+    assert {t.source for t in result.terms} >= {"pods", "OOM-killed", "on-call"}
+
+
+def test_clause_splits_never_capitalise_a_fact() -> None:
+    result = translate("The cache failed; checkout-svc recovered, and we restarted it.")
+    assert "checkout-svc recovered" in result.text and result.facts.missing == []
+    assert "We restarted it." in result.text

@@ -14,6 +14,7 @@ _HEAD_BREAKS = frozenset(
     "of for to in on with that which who from at by across between per when where after before during than "
     "as into about ( - , while".split()
 )
+_BE = frozenset("is are was were be been being am 's 're".split())
 _PERFECT_OR_PASSIVE = frozenset(
     "have has had having been be being is are was were 's 've 'd get got gets getting am".split()
 )
@@ -26,16 +27,22 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
 
 
 def is_plural_noun(word: str) -> bool:
-    """'pods', 'VMs', 'outages' are plural; 'data', 'DNS', 'status' are not."""
+    """'pods', 'VMs', 'outages' are plural; 'data', 'DNS', 'TLS', 'status' are not."""
     if ACRONYM_PLURAL.match(word):
         return True
+    if word.isupper():
+        return False
     lower = word.lower()
     nouns = lemmas(lower).get("NOUN", ())
     return bool(nouns) and lower.endswith("s") and lower not in nouns and not lower.endswith("ss")
 
 
 def verb_tag(word: str, previous: str) -> str | None:
-    """The Penn tag of an inflected verb (VBD, VBN, VBG, VBZ), or None for the base form."""
+    """The Penn tag of an inflected verb (VBD, VBN, VBG, VBZ), or None for the base form.
+
+    Acronyms and product names ('DNS', 'Memcached') are never read as verbs."""
+    if any(c.isupper() for c in word[1:]):
+        return None
     lower = word.lower()
     verbs = lemmas(lower).get("VERB")
     if not verbs or lower == verbs[0]:
@@ -53,6 +60,11 @@ def verb_tag(word: str, previous: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
+def is_progressive(previous: str) -> bool:
+    """'is patching': an -ing form after a form of 'be' is a verb, not a noun like 'routing'."""
+    return previous.lower() in _BE
+
+
 def pluralize(phrase: str) -> str:
     """Make the head noun of a noun phrase plural: 'copy of the database' -> 'copies of ...'."""
     words = phrase.split(" ")

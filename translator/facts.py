@@ -51,6 +51,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                  r"|(?:business |working )?days?|wks?|weeks?|months?|yrs?|years?)\b"),
     ("quantity", r"\b\d+(?:\.\d+)?\s?(?:[KMGTPE]i?B|[KMGT]bps|bps|[kKM]?rps|qps|req/s|rpm|[tT][pP][sS]|ops/s"
                  r"|vCPUs?|cores?|[GM]Hz|x)\b|\b\d+(?:\.\d+)?[kKMB]\b"),
+    ("name", r"\b(?:Sprint|Release|Phase|Wave|Milestone|Iteration|Increment|Stage|Step|Tier|Level|Build|Gen"
+             r"|Generation|Windows|Win|iOS|Android|macOS|Ubuntu|Debian|RHEL|Java|Python|Node|PostgreSQL|Postgres"
+             r"|MySQL|Redis|Kafka|Office|Server)\s\d+(?:\.\d+)*\b"),
     ("identifier", r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b"
                    r"|\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b"
                    r"|\b[a-z]+(?:[A-Z][a-z0-9]+)+[A-Z]?\b"
@@ -60,12 +63,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("network", r"(?<![\w/])/\d{1,2}\b"),
     ("number", r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])"),
 )
-_FACT = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS))
+#: No fact starts inside a word, so one look-behind spares trying every alternative there.
+_FACT = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")")
 
 #: Parts that make a hyphenated lower-case word a system name rather than ordinary English.
 _SYSTEM_PARTS = frozenset(
     "svc api db srv app web job cron worker workers service server gateway proxy queue cache "
-    "cluster prod stg staging dev qa uat k8s bot lb ui fe be etl sync auth".split()
+    "cluster prod stg staging dev qa uat k8s bot lb ui fe be etl sync auth router handler consumer producer "
+    "scheduler controller agent daemon engine store registry broker bus hub manager importer exporter".split()
 )
 _UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "hr": "hours", "hrs": "hours",
           "d": "days", "w": "weeks", "min": "minutes", "mins": "minutes"}

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from glossary import Direction, Entry, Layer, LayerStack, Match, Matcher, Mode, builtin_layer
 from glossary.layers import REQUEST
@@ -44,6 +44,15 @@ class TermOverride(BaseModel):
     target: str = Field(default="", max_length=200)
     mode: Mode = Mode.REPLACE
     note: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _usable(self) -> TermOverride:
+        # Checked here, so that a term the glossary cannot use is a 422 for the request, not a crash later.
+        if not self.source.strip():
+            raise ValueError("source must not be blank")
+        if self.mode is not Mode.KEEP and not self.target.strip():
+            raise ValueError(f"a '{self.mode.value}' term needs a target")
+        return self
 
     def to_entry(self) -> Entry:
         target = self.target.strip()
@@ -94,13 +103,14 @@ class _Analysed:
         self.matcher = Matcher(LayerStack.of(layers), direction)
         with timer.stage("fact_lock"):
             self.facts: list[Fact] = find_facts(
-                self.document.masked,
-                is_term=lambda s: self.matcher.lookup(s) is not None,
-                spell_out=direction is Direction.IT_TO_BUSINESS,
+                self.document.masked, is_term=self._spelled_as_term, spell_out=direction is Direction.IT_TO_BUSINESS
             )
             covered = _covered(self.tokens, self.facts)
         with timer.stage("glossary"):
-            self.matches: list[Match] = self.matcher.find(self.tokens, covered)
+            masked = self.document.masked
+            self.matches: list[Match] = [
+                m for m in self.matcher.find(self.tokens, covered) if not _inside_compound(masked, m.start, m.end)
+            ]
             for m in self.matches:
                 for k in range(m.first, m.last + 1):
                     covered[k] = True
@@ -110,11 +120,24 @@ class _Analysed:
             for m in self.matches if m.entry.mode is not Mode.KEEP
         )
 
+    def _spelled_as_term(self, word: str) -> bool:
+        """'OOM-killed' and 'on-call' are glossary terms as spelled; 'auth-service' is a system's
+        name even though the glossary knows 'auth service'."""
+        match = self.matcher.lookup(word)
+        return match is not None and any(word.lower() == form.lower() for form in match.entry.forms)
+
     def score(self) -> ReadabilityScore:
         stats = readability.stats(self.document.masked)
         return ReadabilityScore(
             grade=stats.grade, jargon_pct=readability.jargon_pct(self.jargon_words + self.unknown_words, stats.words)
         )
+
+
+def _inside_compound(text: str, start: int, end: int) -> bool:
+    """'router' in 'order-router' is part of a name, not a term on its own."""
+    before = start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
+    after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum()
+    return before or after
 
 
 def _covered(tokens: Sequence[Token], facts: Sequence[Fact]) -> list[bool]:

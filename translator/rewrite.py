@@ -14,11 +14,19 @@ from translator.facts import Fact
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
-#: Where one sentence can become two: a semicolon between clauses, or ", and/but/so" before a new subject.
-_CLAUSE_BREAK = re.compile(
-    r"(?<=[A-Za-z0-9)%])(?:[ \t]*;[ \t]+(?=[a-z])"
-    r"|,[ \t]+(?:(?P<joiner>but|so)|and)[ \t]+"
-    r"(?=(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b))"
+_SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
+#: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
+_CLAUSE_BREAKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(r"(?<=[A-Za-z0-9)%])" + pattern + r"(?=[a-z])"), opener) for pattern, opener in (
+        (r"[ \t]*;[ \t]+", ""),
+        (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
+        (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
+        (r",[ \t]+but[ \t]+", "But "),
+        (r",[ \t]+so[ \t]+", "So "),
+        (r",[ \t]+which[ \t]+", "This "),
+        (r"[ \t]+because[ \t]+", "This was because "),
+        (r"[ \t]+due[ \t]+to[ \t]+", "This was due to "),
+    )
 )
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
@@ -84,7 +92,7 @@ def plan(
     `split_clauses`) a full stop for each semicolon between clauses, since shorter sentences
     read more easily."""
     result = Plan()
-    new_sentences = _split_clauses(text, result) if split_clauses else set()
+    new_sentences = _split_clauses(text, result, facts, matches) if split_clauses else set()
     used: dict[str, Entry] = {}  # rendering -> the entry that used it first
     seen_entries: set[int] = set()
     previous: tuple[int, str] = (-10, "")  # last token and text of the previous replacement
@@ -128,14 +136,22 @@ def plan(
     return result
 
 
-def _split_clauses(text: str, result: Plan) -> set[int]:
-    """Turn '; we' into '. We' and ', but the' into '. But the'; returns where a word needs a capital."""
+def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequence[Match]) -> set[int]:
+    """Turn '; we' into '. We' and ', which' into '. This'; returns where a word needs a capital.
+
+    Never before a locked fact, which must keep its exact spelling ('checkout-svc'), nor over a glossary match."""
+    fact_starts = {f.start for f in facts}
+    taken = [(m.start, m.end) for m in matches]
+    breaks = sorted((m.start(), m.end(), opener) for pattern, opener in _CLAUSE_BREAKS for m in pattern.finditer(text))
     starts = set()
-    for clause in _CLAUSE_BREAK.finditer(text):
-        joiner = clause.group("joiner")
-        result.edits.append(Edit(clause.start(), clause.end(), f". {joiner.capitalize()} " if joiner else ". "))
-        if not joiner:
-            starts.add(clause.end())
+    cursor = 0
+    for start, end, opener in breaks:
+        if start < cursor or end in fact_starts or any(a < end and start < b for a, b in taken):
+            continue
+        result.edits.append(Edit(start, end, ". " + opener))
+        if not opener:
+            starts.add(end)
+        cursor = end
     return starts
 
 
@@ -143,13 +159,16 @@ def _agree(rendering: str, match: Match, tokens: Sequence[Token], text: str, new
     """Inflect the rendering like the matched words, and capitalise it at a sentence start."""
     pos = match.entry.pos
     last = tokens[match.last].text
+    previous = tokens[match.first - 1].text if match.first else ""
     if pos is PartOfSpeech.NOUN and agreement.is_plural_noun(last):
-        rendering = agreement.pluralize(rendering)
+        if not any(agreement.is_plural_noun(form.split()[-1]) for form in match.entry.forms):
+            rendering = agreement.pluralize(rendering)
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
-        # A noun entry used as a verb ("patched") inflects like a verb entry does.
-        previous = tokens[match.first - 1].text if match.first else ""
         tag = agreement.verb_tag(tokens[match.first].text, previous)
-        if tag and (pos is PartOfSpeech.VERB or match.first == match.last):
+        # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
+        # a lone -ing noun ("routing") stays a noun.
+        noun_as_verb = match.first == match.last and (tag != "VBG" or agreement.is_progressive(previous))
+        if tag and (pos is PartOfSpeech.VERB or noun_as_verb):
             rendering = agreement.inflect_verb(rendering, tag)
     if new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start)):
         rendering = agreement.capitalize_first(rendering)

@@ -1,6 +1,13 @@
 """The persistent glossary store (SQLAlchemy; SQLite by default, PostgreSQL by URL)."""
 
-from glossary.store.errors import AlreadyExists, NotFound, PreconditionFailed, StoreError, StoreUnavailable
+from glossary.store.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NotFound,
+    PreconditionFailed,
+    StoreError,
+    StoreUnavailable,
+)
 from glossary.store.keys import SCOPES
 from glossary.store.records import ApiKeyInfo, GlossaryInfo, HistoryItem, ImportReport, StoredEntry
 from glossary.store.store import Store
@@ -12,6 +19,7 @@ __all__ = [
     "GlossaryInfo",
     "HistoryItem",
     "ImportReport",
+    "InvalidValue",
     "NotFound",
     "PreconditionFailed",
     "Store",

@@ -17,5 +17,9 @@ class PreconditionFailed(StoreError):
     """`if_version` did not match the current version: someone else changed it first (412)."""
 
 
+class InvalidValue(StoreError):
+    """A value the database cannot hold, such as a NUL character in text on PostgreSQL (422)."""
+
+
 class StoreUnavailable(StoreError):
     """The database cannot be reached or written; nothing was changed (503)."""

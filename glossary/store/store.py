@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError, InterfaceError, InternalError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.orm import Session
 
 from glossary.entry import Direction, Entry
@@ -25,7 +25,7 @@ from glossary.store import keys
 from glossary.store.cache import LayerCache
 from glossary.store.engine import WRITE, make_engine, migrate
 from glossary.store.entries import Plan, dump, entry_of, fill, plan, source_key
-from glossary.store.errors import AlreadyExists, NotFound, PreconditionFailed, StoreUnavailable
+from glossary.store.errors import AlreadyExists, InvalidValue, NotFound, PreconditionFailed, StoreUnavailable
 from glossary.store.models import EntryRow, GlossaryRow, HistoryRow
 from glossary.store.records import ApiKeyInfo, GlossaryInfo, HistoryItem, ImportReport, StoredEntry
 
@@ -342,6 +342,8 @@ class Store:
             yield
         except (OperationalError, InterfaceError, InternalError) as exc:
             raise StoreUnavailable(f"the glossary store is unavailable: {exc.orig}") from exc
+        except DataError as exc:  # PostgreSQL refuses NUL characters in text, and numbers out of range
+            raise InvalidValue(f"the database cannot store this value: {exc.orig}") from exc
 
     @contextmanager
     def _session(self, *, write: bool = False) -> Iterator[Session]:
