@@ -12,10 +12,12 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from glossary import builtin_layer
 from glossary.store import Store, StoreError
+from models.config import ModelSettings
 from service.errors import install_error_handlers
 from service.limits import BodySizeLimit, RateLimiter
 from service.metrics import Metrics
-from service.routes import glossaries, health, keys, translate
+from service.model_stage import ModelStageProvider
+from service.routes import glossaries, health, keys, translate, web
 from service.settings import Settings
 
 log = logging.getLogger("jargon")
@@ -44,7 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.metrics = metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
-    for router in (health.router, translate.router, glossaries.router, keys.router):
+    app.state.models = ModelStageProvider(ModelSettings() if settings.models_enabled else None,
+                                          settings.model_time_limit_s)
+    for router in (health.router, translate.router, glossaries.router, keys.router, web.router):
         app.include_router(router)
     install_error_handlers(app)
 

@@ -11,6 +11,7 @@ from glossary.store import Store
 from service.errors import ApiError
 from service.limits import RateLimiter
 from service.metrics import Metrics
+from service.model_stage import ModelStageProvider
 from service.settings import Settings
 
 LOCAL_ORG = "local"
@@ -50,7 +51,13 @@ def get_metrics(request: Request) -> Metrics:
     return metrics
 
 
+def get_models(request: Request) -> ModelStageProvider:
+    provider: ModelStageProvider = request.app.state.models
+    return provider
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ModelsDep = Annotated[ModelStageProvider, Depends(get_models)]
 StoreDep = Annotated[Store, Depends(get_store)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 

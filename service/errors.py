@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from glossary.io import ImportProblems
-from glossary.store import AlreadyExists, NotFound, PreconditionFailed, StoreUnavailable
+from glossary.store import AlreadyExists, InvalidValue, NotFound, PreconditionFailed, StoreUnavailable
 from translator import TranslatorError
 
 log = logging.getLogger("jargon")
@@ -37,6 +37,7 @@ _STORE_ERRORS: dict[type[Exception], tuple[int, str]] = {
     NotFound: (404, "not_found"),
     AlreadyExists: (409, "already_exists"),
     PreconditionFailed: (412, "precondition_failed"),
+    InvalidValue: (422, "invalid_value"),
     StoreUnavailable: (503, "store_unavailable"),
 }
 

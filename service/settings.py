@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     #: How stale a process's compiled copy of a stored glossary may be, in seconds.
     glossary_cache_ttl: float = 2.0
+    #: Load the transformer stage (scorer, generator, embedder: see models/config.py for JARGON_SCORER...).
+    models_enabled: bool = True
+    #: Per-request time limit of the model stage, in seconds; past it, the deterministic draft.
+    model_time_limit_s: float = 8.0
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'jargon.db').resolve()}"

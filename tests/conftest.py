@@ -16,6 +16,9 @@ from glossary.store import Store
 from service.app import create_app
 from service.settings import Settings
 
+# Service tests run the deterministic engine unless a test asks for models itself (test_model_stage.py).
+os.environ.setdefault("JARGON_MODELS_ENABLED", "false")
+
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 POSTGRES_URL = os.environ.get("JARGON_TEST_POSTGRES_URL")

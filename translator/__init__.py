@@ -2,7 +2,7 @@
 
 from translator.document import Format
 from translator.errors import InputTooLarge, TranslatorError
-from translator.pipeline import DEFAULT_MAX_BYTES, RewriteMode, TermOverride, analyze, translate
+from translator.pipeline import DEFAULT_MAX_BYTES, ModelStage, RewriteMode, TermOverride, analyze, translate
 from translator.result import Analysis, Translation
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "Analysis",
     "Format",
     "InputTooLarge",
+    "ModelStage",
     "RewriteMode",
     "TermOverride",
     "Translation",

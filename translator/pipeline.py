@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import Enum
 
 from pydantic import BaseModel, Field, model_validator
@@ -13,7 +14,9 @@ from pydantic import BaseModel, Field, model_validator
 from glossary import Direction, Entry, Layer, LayerStack, Match, Matcher, Mode, builtin_layer
 from glossary.layers import REQUEST
 from glossary.tokens import Token, tokenize
-from translator import readability, rewrite
+from models.base import Embedder, Generator, Scorer
+from translator import brief as briefs
+from translator import guard, ranking, readability, rewrite
 from translator.document import Document, Format, parse
 from translator.errors import InputTooLarge, TranslatorError
 from translator.facts import Fact, find_facts, verify
@@ -29,6 +32,19 @@ from translator.result import (
 
 DEFAULT_MAX_BYTES = 64 * 1024
 ENGINE_GLOSSARY = "glossary"
+ENGINE_MODEL = "model"
+
+
+@dataclass(frozen=True)
+class ModelStage:
+    """The optional transformer stage: a scorer ranks renderings, a generator rewrites the draft
+    behind the guard, an embedder helps classify brief sentences. Any of them may be None."""
+
+    scorer: Scorer | None = None
+    generator: Generator | None = None
+    embedder: Embedder | None = None
+    time_limit_s: float = 8.0
+    beam: int = 2
 
 
 class RewriteMode(str, Enum):
@@ -170,25 +186,47 @@ def translate(
     explain: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     protected: Sequence[tuple[int, int]] = (),
+    models: ModelStage | None = None,
 ) -> Translation:
-    """Translate `text` in `direction`, deterministically, with every change explained.
+    """Translate `text` in `direction`, with every change explained.
 
-    `protected` spans (such as an email's quoted thread) come back byte-identical."""
+    `protected` spans (such as an email's quoted thread) come back byte-identical. With `models`,
+    a scorer ranks renderings and a generator may rewrite the draft, but only behind the guard:
+    whatever the models do, the deterministic draft is the fallback and the facts are checked."""
     timer = _Timer()
     analysed = _Analysed(text, direction, format, layers_for(terms, glossaries), timer, max_bytes, protected)
     document = analysed.document
+    models = models or ModelStage()
     warnings: list[str] = []
+    engine = ENGINE_GLOSSARY
     with timer.stage("rewrite"):
         plan = rewrite.plan(document.masked, analysed.tokens, analysed.matches, analysed.facts, explain=explain,
                             split_clauses=direction is Direction.IT_TO_BUSINESS)
-        edits = [rewrite.Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits]
-        output = rewrite.apply(document.text, edits)
-    if rewrite_mode is RewriteMode.MODEL:
+    if models.scorer is not None and rewrite_mode is not RewriteMode.GLOSSARY:
+        with timer.stage("rank"):
+            try:
+                ranking.rank(document.masked, plan, models.scorer, models.beam)
+            except Exception as exc:  # a failing model never fails a request
+                warnings.append(f"The fluency scorer failed ({exc}); renderings were not ranked.")
+    edits = [rewrite.Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits()]
+    output = rewrite.apply(document.text, edits)
+    wants_model = rewrite_mode is RewriteMode.MODEL or (rewrite_mode is RewriteMode.AUTO and models.generator)
+    if wants_model and models.generator is None:
         warnings.append("No text generator is configured; the glossary rewrite is returned.")
-    if brief:
-        warnings.append("The executive brief needs the model stage, which is not configured.")
+    elif wants_model and models.generator is not None and (format is not Format.TEXT or protected):
+        warnings.append("The model rewrite applies to plain text only; the glossary rewrite is returned.")
+    elif wants_model and models.generator is not None:
+        with timer.stage("generate"):
+            keep_terms = [document.masked[m.start:m.end] for m in analysed.matches if m.entry.mode is Mode.KEEP]
+            outcome = guard.rewrite(output, text, analysed.facts, models.generator, forbidden=plan.forbidden,
+                                    kept=keep_terms, time_limit_s=models.time_limit_s)
+        if outcome.accepted:
+            output, engine = outcome.text, ENGINE_MODEL
+        else:
+            warnings.append("The model rewrite was not used (" + "; ".join(outcome.reasons) + "); "
+                            "the glossary rewrite is returned.")
     with timer.stage("verify"):
-        out_masked = parse(output, format, _shifted(protected, plan.edits)).masked
+        out_masked = parse(output, format, _shifted(protected, edits)).masked
         check = verify(analysed.facts, document.masked, out_masked)
         warnings.extend(_forbidden_warnings(plan.forbidden, out_masked))
         if check.missing:
@@ -198,12 +236,16 @@ def translate(
         after = readability.stats(out_masked)
         kept = sum(readability.word_count(k) for k in plan.kept_jargon) + analysed.unknown_words
         after_score = ReadabilityScore(grade=after.grade, jargon_pct=readability.jargon_pct(kept, after.words))
+    summary = None
+    if brief:
+        with timer.stage("brief"):
+            summary = briefs.build(direction, out_masked, document.masked, analysed.unknown, models.embedder)
     return Translation(
         text=output,
-        brief=None,
+        brief=summary,
         direction=direction,
-        engine=ENGINE_GLOSSARY,
-        terms=plan.ledger,
+        engine=engine,
+        terms=plan.ledger(),
         facts=FactsReport(locked=check.locked, missing=check.missing, added=check.added),
         unknown_jargon=analysed.unknown,
         readability=Readability(before=analysed.score(), after=after_score),

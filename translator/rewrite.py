@@ -43,14 +43,47 @@ class Edit:
 
 
 @dataclass
+class Spot:
+    """A replaced term: its candidate replacements (the chosen one first until a ranker picks)
+    and the article before it, which must agree with whichever candidate wins."""
+
+    start: int
+    end: int
+    candidates: list[str]
+    change: TermChange
+    article: Token | None = None
+    chosen: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.candidates[self.chosen]
+
+
+@dataclass
 class Plan:
     """The edits to make and the term ledger that explains them."""
 
-    edits: list[Edit] = field(default_factory=list)
-    ledger: list[TermChange] = field(default_factory=list)
-    #: Characters of jargon left in place (explain mode), for the 'after' jargon share.
+    spots: list[Spot] = field(default_factory=list)
+    #: Edits that no ranker changes: clause splits, capitals, written-out durations.
+    fixed: list[Edit] = field(default_factory=list)
+    fixed_ledger: list[TermChange] = field(default_factory=list)
+    #: Jargon left in place (explain mode), for the 'after' jargon share.
     kept_jargon: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
+
+    def edits(self) -> list[Edit]:
+        edits = list(self.fixed)
+        for spot in self.spots:
+            edits.append(Edit(spot.start, spot.end, spot.text))
+            if spot.article is not None:
+                fixed = agreement.article_for(spot.text, spot.article.text)
+                if fixed != spot.article.text:
+                    edits.append(Edit(spot.article.start, spot.article.end, fixed))
+        return sorted(edits, key=lambda e: e.start)
+
+    def ledger(self) -> list[TermChange]:
+        changes = [s.change.model_copy(update={"target": s.text}) for s in self.spots]
+        return sorted([*changes, *self.fixed_ledger], key=lambda t: t.start)
 
 
 @lru_cache(maxsize=16384)
@@ -64,8 +97,8 @@ def _context_words(tokens: Sequence[Token], first: int, last: int, window: int =
     return set(content_keys(" ".join(t.text for t in around)))
 
 
-def choose_rendering(renderings: Sequence[str], context: set[str], taken: Set[str], repeat: bool) -> str:
-    """Pick the rendering that fits here: preferred first, but not one that echoes a
+def rank_renderings(renderings: Sequence[str], context: set[str], taken: Set[str], repeat: bool) -> list[str]:
+    """Renderings best first for this spot: preferred first, but not one that echoes a
     neighbouring word ('payments payment system'), nor one `taken` by another term;
     on a repeated mention the shortest reads best."""
     shortest = min(len(r) for r in renderings)
@@ -76,7 +109,7 @@ def choose_rendering(renderings: Sequence[str], context: set[str], taken: Set[st
         value = -0.1 * index - 1.0 * len(words & context) - 0.5 * (rendering in taken)
         return value + (0.2 if repeat and len(rendering) == shortest else 0.0)
 
-    return renderings[max(range(len(renderings)), key=score)]
+    return [renderings[i] for i in sorted(range(len(renderings)), key=score, reverse=True)]
 
 
 def plan(
@@ -103,36 +136,34 @@ def plan(
             continue
         if entry.mode is Mode.FORBID:
             result.forbidden.append(original)
+        new_sentence = match.start in new_sentences
         if explain and entry.mode is Mode.REPLACE and entry.explanation:
-            replacement = f"{original} ({entry.explanation[:1].lower()}{entry.explanation[1:].rstrip('.')})"
+            candidates = [f"{original} ({entry.explanation[:1].lower()}{entry.explanation[1:].rstrip('.')})"]
             result.kept_jargon.append(original)
         else:
             context = _context_words(tokens, match.first, match.last)
             if match.first - previous[0] <= 3:  # a neighbour that was itself just replaced
                 context |= content_keys(previous[1])
             taken = {r for r, owner in used.items() if owner is not entry}
-            rendering = choose_rendering(entry.renderings, context, taken, id(entry) in seen_entries)
-            used.setdefault(rendering, entry)
-            replacement = _agree(rendering, match, tokens, text, match.start in new_sentences)
+            ranked = rank_renderings(entry.renderings, context, taken, id(entry) in seen_entries)
+            used.setdefault(ranked[0], entry)
+            candidates = list(dict.fromkeys(_agree(r, match, tokens, text, new_sentence) for r in ranked))
         seen_entries.add(id(entry))
-        previous = (match.last, replacement)
-        result.edits.append(Edit(match.start, match.end, replacement))
-        _fix_article(result, tokens, match, replacement)
-        result.ledger.append(TermChange(
-            source=original, target=replacement, start=match.start, end=match.end,
-            layer=match.layer, note=entry.explanation,
-        ))
-    starts = {e.start for e in result.edits}
-    result.edits.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
+        previous = (match.last, candidates[0])
+        article = tokens[match.first - 1] if match.first else None
+        change = TermChange(source=original, target=candidates[0], start=match.start, end=match.end,
+                            layer=match.layer, note=entry.explanation)
+        result.spots.append(Spot(match.start, match.end, candidates, change,
+                                 article if article and article.text.lower() in _ARTICLES else None))
+    starts = {s.start for s in result.spots}
+    result.fixed.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
     for fact in facts:
         if fact.plain is not None:
-            result.edits.append(Edit(fact.start, fact.end, fact.plain))
-            result.ledger.append(TermChange(
+            result.fixed.append(Edit(fact.start, fact.end, fact.plain))
+            result.fixed_ledger.append(TermChange(
                 source=fact.text, target=fact.plain, start=fact.start, end=fact.end,
                 layer="builtin", note=SPELLED_OUT_NOTE,
             ))
-    result.edits.sort(key=lambda e: e.start)
-    result.ledger.sort(key=lambda t: t.start)
     return result
 
 
@@ -148,7 +179,7 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
     for start, end, opener in breaks:
         if start < cursor or end in fact_starts or any(a < end and start < b for a, b in taken):
             continue
-        result.edits.append(Edit(start, end, ". " + opener))
+        result.fixed.append(Edit(start, end, ". " + opener))
         if not opener:
             starts.add(end)
         cursor = end
@@ -180,18 +211,6 @@ def at_sentence_start(text: str, index: int) -> bool:
     previous sentence."""
     window = ("\n" if index <= 12 else "") + text[max(0, index - 12): index]
     return window.rstrip(" \t").endswith((".", "!", "?")) or bool(_LINE_START.search(window))
-
-
-def _fix_article(result: Plan, tokens: Sequence[Token], match: Match, replacement: str) -> None:
-    """'a API' -> 'an interface' needs the article before the term to change too."""
-    if not match.first:
-        return
-    article = tokens[match.first - 1]
-    if article.text.lower() not in _ARTICLES:
-        return
-    fixed = agreement.article_for(replacement, article.text)
-    if fixed != article.text:
-        result.edits.append(Edit(article.start, article.end, fixed))
 
 
 def apply(text: str, edits: Sequence[Edit]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
@@ -17,15 +17,21 @@ from service.errors import ApiError
 
 router = APIRouter(prefix="/v1/glossaries", tags=["glossaries"])
 IfMatch = Annotated[str | None, Header(description='The version you last read, as its ETag: "3".')]
+#: The store's NAME_PATTERN, checked at the edge so that a bad name is a 422, not an error inside the store.
+NAME_REGEX = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+#: Ids, versions and offsets are 32-bit columns in the database; a larger number is a 422, not a driver overflow.
+MAX_INT = 2**31 - 1
+EntryId = Annotated[int, Path(ge=1, le=MAX_INT)]
+Version = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 class GlossaryCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_REGEX)
     description: str = Field(default="", max_length=2000)
 
 
 class GlossaryPatch(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=100, pattern=NAME_REGEX)
     description: str | None = Field(default=None, max_length=2000)
 
 
@@ -141,7 +147,7 @@ async def list_entries(
     category: Annotated[str | None, Query(max_length=60)] = None,
     direction: Direction | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> EntryList:
     items, total = await run_in_threadpool(
         lambda: store.list_entries(principal.org, name, q=q, category=category, direction=direction,
@@ -158,14 +164,14 @@ async def add_entry(name: str, entry: Entry, principal: Writer, store: StoreDep,
 
 
 @router.get("/{name}/entries/{entry_id}")
-async def get_entry(name: str, entry_id: int, principal: Reader, store: StoreDep, response: Response) -> EntryOut:
+async def get_entry(name: str, entry_id: EntryId, principal: Reader, store: StoreDep, response: Response) -> EntryOut:
     stored = await run_in_threadpool(store.get_entry, principal.org, name, entry_id)
     etag(response, stored.version)
     return EntryOut.of(stored)
 
 
 @router.put("/{name}/entries/{entry_id}")
-async def update_entry(name: str, entry_id: int, entry: Entry, principal: Writer, store: StoreDep,
+async def update_entry(name: str, entry_id: EntryId, entry: Entry, principal: Writer, store: StoreDep,
                        response: Response, if_match: IfMatch = None) -> EntryOut:
     stored = await run_in_threadpool(store.update_entry, principal.org, name, entry_id, entry, principal.actor,
                                      version_of(if_match))
@@ -174,7 +180,7 @@ async def update_entry(name: str, entry_id: int, entry: Entry, principal: Writer
 
 
 @router.delete("/{name}/entries/{entry_id}", status_code=204)
-async def delete_entry(name: str, entry_id: int, principal: Writer, store: StoreDep,
+async def delete_entry(name: str, entry_id: EntryId, principal: Writer, store: StoreDep,
                        if_match: IfMatch = None) -> Response:
     await run_in_threadpool(store.delete_entry, principal.org, name, entry_id, principal.actor, version_of(if_match))
     return Response(status_code=204)
@@ -186,7 +192,7 @@ async def history(name: str, principal: Reader, store: StoreDep) -> list[History
 
 
 @router.post("/{name}/history/{version}/restore")
-async def restore(name: str, version: int, principal: Writer, store: StoreDep) -> ImportOut:
+async def restore(name: str, version: Version, principal: Writer, store: StoreDep) -> ImportOut:
     report = await run_in_threadpool(store.restore, principal.org, name, version, principal.actor)
     return ImportOut.of(report, dry_run=False)
 

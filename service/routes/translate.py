@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from glossary import Direction, Layer
 from glossary.store import NotFound, StoreUnavailable
-from service.deps import MetricsDep, Reader, SettingsDep, StoreDep
+from service.deps import MetricsDep, ModelsDep, Reader, SettingsDep, StoreDep
 from service.errors import ApiError
 from translator import (
     Analysis,
@@ -101,37 +101,45 @@ def _record(request: Request, metrics: MetricsDep, results: Sequence[Translation
     for result in results:
         for term in result.terms:
             metrics.matches.labels(term.layer.split(":", 1)[0]).inc()
+        for warning in result.warnings:
+            if warning.startswith("The model rewrite was not used"):
+                metrics.fallbacks.labels("rejected").inc()
+            elif warning.startswith("The fluency scorer failed"):
+                metrics.fallbacks.labels("scorer").inc()
 
 
-def _translate(body: TranslateRequest, layers: list[Layer], settings: SettingsDep, warnings: list[str]) -> Translation:
+def _translate(body: TranslateRequest, layers: list[Layer], settings: SettingsDep, models: ModelsDep,
+               warnings: list[str]) -> Translation:
+    stage = models.get()
     result = translate(
         body.text, direction=body.direction, format=body.format, terms=body.terms, glossaries=layers,
         rewrite_mode=body.rewrite, brief=body.brief, explain=body.explain, max_bytes=settings.max_text_bytes,
+        models=stage,
     )
-    result.warnings[:0] = warnings
+    result.warnings[:0] = [*warnings, *models.warnings]
     return result
 
 
 @router.post("/translate")
 async def translate_text(body: TranslateRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
-                         request: Request, metrics: MetricsDep) -> Translation:
+                         request: Request, metrics: MetricsDep, models: ModelsDep) -> Translation:
     warnings: list[str] = []
     layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, warnings)
-    result = await run_in_threadpool(_translate, body, layers, settings, warnings)
+    result = await run_in_threadpool(_translate, body, layers, settings, models, warnings)
     _record(request, metrics, [result])
     return result
 
 
 @router.post("/translate/batch")
 async def translate_batch(body: BatchRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
-                          request: Request, metrics: MetricsDep) -> BatchResponse:
+                          request: Request, metrics: MetricsDep, models: ModelsDep) -> BatchResponse:
     def run() -> BatchResponse:
         items = []
         for item in body.items:
             warnings: list[str] = []
             try:
                 layers = resolve_layers(store, principal.org, item.glossaries, warnings)
-                items.append(BatchItem(result=_translate(item, layers, settings, warnings)))
+                items.append(BatchItem(result=_translate(item, layers, settings, models, warnings)))
             except (ApiError, TranslatorError) as exc:
                 items.append(BatchItem(error=ItemError(code=exc.code, message=exc.message)))
         return BatchResponse(results=items)
@@ -152,12 +160,13 @@ async def analyze_text(body: AnalyzeRequest, principal: Reader, store: StoreDep,
 
 @router.post("/email/rewrite")
 async def rewrite_email(body: EmailRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
-                        request: Request, metrics: MetricsDep) -> EmailResponse:
-    warnings: list[str] = []
+                        request: Request, metrics: MetricsDep, models: ModelsDep) -> EmailResponse:
+    warnings: list[str] = list(models.warnings)
     layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, warnings)
+    stage = await run_in_threadpool(models.get)
     subject, subject_result, result = await run_in_threadpool(
         translate_email, body.body, body.format, body.subject, direction=body.direction, terms=body.terms,
-        glossaries=layers, max_bytes=settings.max_text_bytes,
+        glossaries=layers, max_bytes=settings.max_text_bytes, models=stage,
     )
     _record(request, metrics, [result])
     return EmailResponse(

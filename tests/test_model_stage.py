@@ -1,0 +1,172 @@
+"""The transformer stage in the translator: ranking, the guard's accept and reject paths, the brief.
+
+The generators and scorers here are small test doubles that implement the models.base protocols;
+the real backends' loading code is exercised in test_models.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from glossary import Direction, Entry, Layer
+from models.base import GenerationTimeout
+from translator import ModelStage, RewriteMode, translate
+from translator.facts import find_facts, numbers
+from translator.guard import PLACEHOLDER, protect, restore
+
+UPDATE = "SEV2 at 09:40 UTC: the checkout pods were OOMKilled after the v3.2.0 deploy. Rolled back at 10:05."
+
+
+class Echo:
+    """A generator that hands back the draft (markers and all), transformed by `edit`."""
+
+    name = "echo"
+
+    def __init__(self, edit: Callable[[str], str] = lambda s: s, delay: float = 0.0) -> None:
+        self.edit, self.delay, self.calls = edit, delay, 0
+
+    def generate(self, prompt: str, *, system: str | None = None, max_new_tokens: int = 256,
+                 timeout_s: float = 10.0, temperature: float = 0.0) -> str:
+        self.calls += 1
+        if self.delay > timeout_s:
+            time.sleep(timeout_s)
+            raise GenerationTimeout(f"past {timeout_s:.2f} s")
+        draft = prompt.split("Draft:\n", 1)[1].rsplit("\n\nRewrite:", 1)[0]
+        return self.edit(draft)
+
+
+class Broken:
+    name = "broken"
+
+    def generate(self, prompt: str, **_: object) -> str:
+        raise RuntimeError("CUDA error: device lost")
+
+
+def run(generator: object, mode: RewriteMode = RewriteMode.AUTO, limit: float = 5.0) -> tuple[str, str, list[str]]:
+    result = translate(UPDATE, rewrite_mode=mode, models=ModelStage(generator=generator, time_limit_s=limit))  # type: ignore[arg-type]
+    assert result.facts.missing == [] and result.facts.added == []
+    return result.engine, result.text, result.warnings
+
+
+def test_an_honest_rewrite_is_accepted() -> None:
+    engine, text, warnings = run(Echo(lambda s: s.replace("Undid", "We reverted the change")))
+    assert engine == "model" and warnings == [] and "09:40 UTC" in text
+
+
+@pytest.mark.parametrize(
+    ("generator", "reason"),
+    [
+        (Echo(lambda s: re.sub(r"⟦1⟧", "", s)), "placeholder ⟦1⟧ appears 0 times"),
+        (Echo(lambda s: s + " About 30 customers were affected."), "added numbers: 30"),
+        (Echo(lambda s: s.replace("⟦2⟧", "⟦2⟧ ⟦2⟧")), "appears 2 times, not 1"),
+        (Echo(lambda s: ""), "empty output"),
+        (Echo(lambda s: "ok"), "placeholder"),
+        (Echo(lambda s: s + " " + s + " " + s), "length"),
+        (Echo(delay=60), "time limit"),
+        (Broken(), "the generator failed: CUDA error"),
+    ],
+    ids=["drops-a-fact", "adds-a-number", "repeats-a-fact", "empty", "garbage", "too-long", "hangs", "raises"],
+)
+def test_a_bad_rewrite_falls_back_to_the_draft(generator: object, reason: str) -> None:
+    draft = translate(UPDATE).text
+    engine, text, warnings = run(generator, limit=0.3 if reason == "time limit" else 5.0)
+    assert engine == "glossary" and text == draft
+    assert any("model rewrite was not used" in w and reason in w for w in warnings), warnings
+
+
+def test_a_stricter_retry_comes_before_giving_up() -> None:
+    generator = Echo(lambda s: s + " 7 more.")
+    run(generator)
+    assert generator.calls == 2
+
+
+def test_forbidden_terms_and_kept_terms_bind_the_generator() -> None:
+    glossary = [Layer("glossary:brand", (
+        Entry(source="Kafka", mode="keep", explanation="Product name."),
+        Entry(source="outage", mode="forbid", renderings=("service interruption",), explanation="Say this."),
+    ))]
+    stage = ModelStage(generator=Echo(lambda s: s.replace("Kafka", "the queue") + " An outage."))
+    result = translate("Kafka had an outage at 10:00.", glossaries=glossary, models=stage)
+    assert result.engine == "glossary" and "Kafka" in result.text
+    warning = next(w for w in result.warnings if "not used" in w)
+    assert "kept term 'Kafka' missing" in warning and "forbidden term 'outage' present" in warning
+
+
+def test_glossary_mode_never_calls_the_generator_and_model_mode_without_one_warns() -> None:
+    generator = Echo()
+    run(generator, mode=RewriteMode.GLOSSARY)
+    assert generator.calls == 0
+    result = translate(UPDATE, rewrite_mode=RewriteMode.MODEL)
+    assert result.engine == "glossary" and "No text generator is configured" in result.warnings[0]
+
+
+def test_placeholders_round_trip() -> None:
+    draft = "At 09:40 UTC v3.2.0 failed; v3.2.0 is back."
+    masked, mapping = protect(draft, find_facts(draft))
+    assert set(mapping.values()) == {"09:40 UTC", "v3.2.0"}
+    assert not re.search(r"\d", PLACEHOLDER.sub("", masked))
+    assert restore(masked, mapping, masked) == (draft, [])
+    twice = max(mapping, key=masked.count)
+    assert restore(masked.replace(twice, "", 1), mapping, masked)[1] == [
+        f"placeholder {twice} appears 1 times, not 2"]
+
+
+def test_restore_reports_invented_markers() -> None:
+    text, problems = restore("⟦1⟧ and ⟦9⟧", {"⟦1⟧": "10:05"}, "⟦1⟧")
+    assert text == "10:05 and ⟦9⟧" and problems == ["unknown placeholders ['9']"]
+
+
+class Prefers:
+    """A scorer that likes continuations containing `word`, and records what it was asked."""
+
+    name = "prefers"
+
+    def __init__(self, word: str) -> None:
+        self.word, self.prefixes = word, []  # type: ignore[var-annotated]
+
+    def score(self, texts: Sequence[str]) -> list[float]:
+        return [float(self.word in t) for t in texts]
+
+    def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+        self.prefixes.append(prefix)
+        return [float(self.word in c) for c in continuations]
+
+
+def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
+    layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("outage report", "incident note"),
+                                            explanation="A report."),))]
+    plain = translate("We filed a zorblet today.", glossaries=layers)
+    assert plain.text == "We filed an outage report today."
+    scorer = Prefers("note")
+    ranked = translate("We filed a zorblet today.", glossaries=layers, models=ModelStage(scorer=scorer))
+    assert ranked.text == "We filed an incident note today."
+    assert ranked.terms[0].target == "incident note" and scorer.prefixes == ["We filed a "]
+
+
+def test_a_failing_scorer_leaves_the_deterministic_choice() -> None:
+    class Failing(Prefers):
+        def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+            raise RuntimeError("model file truncated")
+
+    layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("outage report", "incident note"),
+                                            explanation="A report."),))]
+    result = translate("We filed a zorblet.", glossaries=layers, models=ModelStage(scorer=Failing("x")))
+    assert result.text == "We filed an outage report." and "scorer failed" in result.warnings[0]
+
+
+def test_a_brief_for_every_dev_item_passes_the_fact_lock(eval_dir: Path) -> None:
+    for name, direction in (("dev_it2biz.jsonl", Direction.IT_TO_BUSINESS),
+                            ("dev_biz2it.jsonl", Direction.BUSINESS_TO_IT)):
+        for line in (eval_dir / name).read_text(encoding="utf-8").splitlines():
+            text = json.loads(line)["text"]
+            result = translate(text, direction=direction, brief=True)
+            assert result.brief, text
+            assert numbers(result.brief) <= numbers(text)
+            heads = ("What happened:", "Business impact:", "Current status:", "Next step:") \
+                if direction is Direction.IT_TO_BUSINESS else ("Summary:", "Observed problem:", "Open questions:")
+            assert all(h in result.brief for h in heads)

@@ -1,0 +1,109 @@
+"""Guarded generation: a generator may rewrite the deterministic draft, but its text is used only
+if every locked fact is still there, no number was added, forbidden terms stay out, kept terms
+stay in, and the length is sensible. Facts reach the model as placeholders (⟦1⟧, ⟦2⟧...), so it
+cannot change them; anything else falls back to the draft."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models.base import GenerationTimeout, Generator
+from translator.facts import Fact, verify
+
+PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+SYSTEM = (
+    "You rewrite IT status updates for busy executives. Write plain, fluent, short sentences. "
+    "Keep the meaning. Do not add facts, numbers or opinions. "
+    "Copy every marker like ⟦1⟧ exactly as often as the draft has it."
+)
+STRICT = (
+    SYSTEM + " Output only the rewritten text. Every marker from the draft must appear as often as in the "
+    "draft, unchanged; write no digits at all outside the markers."
+)
+MIN_RATIO, MAX_RATIO = 0.5, 2.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The text to use, whether the model's rewrite was accepted, and why not if it was not."""
+
+    text: str
+    accepted: bool
+    reasons: tuple[str, ...] = ()
+
+
+def protect(draft: str, facts: Sequence[Fact]) -> tuple[str, dict[str, str]]:
+    """Replace each locked fact in the draft by a numbered placeholder."""
+    mapping: dict[str, str] = {}
+    masked = draft
+    for fact in sorted({f.plain or f.text for f in facts}, key=len, reverse=True):
+        if fact in masked:
+            marker = f"⟦{len(mapping) + 1}⟧"
+            mapping[marker] = fact
+            masked = masked.replace(fact, marker)
+    return masked, mapping
+
+
+def restore(text: str, mapping: dict[str, str], masked_draft: str) -> tuple[str, list[str]]:
+    """Put the facts back; problems list markers missing, repeated or invented (each marker must
+    appear as often as in the draft)."""
+    problems = []
+    for marker in mapping:
+        count, expected = text.count(marker), masked_draft.count(marker)
+        if count != expected:
+            problems.append(f"placeholder {marker} appears {count} times, not {expected}")
+    unknown = set(PLACEHOLDER.findall(text)) - {m.strip("⟦⟧") for m in mapping}
+    if unknown:
+        problems.append(f"unknown placeholders {sorted(unknown)}")
+    for marker, fact in mapping.items():
+        text = text.replace(marker, fact)
+    return text, problems
+
+
+def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbidden: Sequence[str],
+          kept: Sequence[str]) -> list[str]:
+    """Why a rewrite may not be used (empty when it may)."""
+    problems = []
+    facts_check = verify(facts, source, candidate)
+    if facts_check.missing:
+        problems.append("dropped facts: " + ", ".join(facts_check.missing))
+    if facts_check.added:
+        problems.append("added numbers: " + ", ".join(facts_check.added))
+    low = candidate.lower()
+    problems += [f"forbidden term '{t}' present" for t in forbidden if re.search(rf"\b{re.escape(t.lower())}\b", low)]
+    problems += [f"kept term '{t}' missing" for t in kept if t not in candidate]
+    ratio = len(candidate.split()) / max(1, len(draft.split()))
+    if not MIN_RATIO <= ratio <= MAX_RATIO:
+        problems.append(f"length {ratio:.2f}x the draft")
+    return problems
+
+
+def rewrite(draft: str, source: str, facts: Sequence[Fact], generator: Generator, *, forbidden: Sequence[str] = (),
+            kept: Sequence[str] = (), time_limit_s: float = 8.0) -> Outcome:
+    """One attempt, one stricter retry, else the draft."""
+    deadline = time.monotonic() + time_limit_s
+    masked, mapping = protect(draft, facts)
+    reasons: list[str] = []
+    for system in (SYSTEM, STRICT):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            reasons.append("time limit reached")
+            break
+        try:
+            raw = generator.generate(f"Draft:\n{masked}\n\nRewrite:", system=system, timeout_s=remaining,
+                                     max_new_tokens=max(64, 2 * len(masked.split()) + 32))
+        except GenerationTimeout:
+            reasons.append("the generator ran past the time limit")
+            break
+        except Exception as exc:  # a failing model never fails a request
+            reasons.append(f"the generator failed: {exc}")
+            break
+        candidate, problems = restore(raw.strip(), mapping, masked)
+        problems += check(candidate, draft, source, facts, forbidden, kept) if candidate else ["empty output"]
+        if not problems:
+            return Outcome(candidate, True)
+        reasons.append("; ".join(problems))
+    return Outcome(draft, False, tuple(reasons))
