@@ -32,9 +32,27 @@ def tokenizer() -> Language:
     return spacy.blank("en")
 
 
+#: spaCy's tokenizer takes time quadratic in the length of a run without spaces (60,000 colons:
+#: minutes), so runs this long are split by a plain regular expression instead.
+LONG_RUN = 64
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
+_RUN_PARTS = re.compile(r"\w+|[^\w\s]+")
+
+
 def tokenize(text: str) -> list[Token]:
     """Split text into tokens with character offsets."""
-    return [Token(t.text, t.idx, t.idx + len(t.text)) for t in tokenizer().make_doc(text)]
+    tokens: list[Token] = []
+    cursor = 0
+    for run in _LONG_RUN.finditer(text):
+        tokens.extend(_spacy_tokens(text[cursor: run.start()], cursor))
+        tokens.extend(Token(m.group(), m.start(), m.end()) for m in _RUN_PARTS.finditer(text, run.start(), run.end()))
+        cursor = run.end() + text.startswith(" ", run.end())  # spaCy folds one space into the token before
+    tokens.extend(_spacy_tokens(text[cursor:], cursor))
+    return tokens
+
+
+def _spacy_tokens(text: str, offset: int) -> list[Token]:
+    return [Token(t.text, offset + t.idx, offset + t.idx + len(t.text)) for t in tokenizer().make_doc(text)]
 
 
 def is_acronym(word: str) -> bool:

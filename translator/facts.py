@@ -53,7 +53,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                  r"|vCPUs?|cores?|[GM]Hz|x)\b|\b\d+(?:\.\d+)?[kKMB]\b"),
     ("name", r"\b(?:Sprint|Release|Phase|Wave|Milestone|Iteration|Increment|Stage|Step|Tier|Level|Build|Gen"
              r"|Generation|Windows|Win|iOS|Android|macOS|Ubuntu|Debian|RHEL|Java|Python|Node|PostgreSQL|Postgres"
-             r"|MySQL|Redis|Kafka|Office|Server)\s\d+(?:\.\d+)*\b"),
+             r"|MySQL|Redis|Kafka|Office|Server|SOC|ISO|IEC|NIST|SP|Type|Wi-Fi|WiFi|HTTP|IPv|TLS)\s?\d+(?:\.\d+)*\b"),
     ("identifier", r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b"
                    r"|\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b"
                    r"|\b[a-z]+(?:[A-Z][a-z0-9]+)+[A-Z]?\b"
