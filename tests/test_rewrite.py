@@ -75,3 +75,15 @@ def test_agreement_helpers() -> None:
 
 def test_semicolons_between_clauses_become_sentences() -> None:
     assert translate("It slowed; we restarted it.").text == "It slowed. We restarted it."
+
+
+def test_short_labels_and_clause_joints_become_sentences() -> None:
+    assert translate("Status: the fix is live.").text == "Status. The fix is live."
+    assert translate("We need three things: money and time.").text == "We need three things: money and time."
+    assert translate("It slipped by 2 weeks due to supplier delays.").text == (
+        "It slipped by 2 weeks. This was due to supplier delays.")
+
+
+def test_participles_after_be_agree() -> None:
+    layers = org(term("frobsunset", "retire", pos=PartOfSpeech.VERB))
+    assert translate("It will be frobsunset soon.", glossaries=layers).text == "It will be retired soon."

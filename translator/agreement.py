@@ -37,16 +37,19 @@ def is_plural_noun(word: str) -> bool:
     return bool(nouns) and lower.endswith("s") and lower not in nouns and not lower.endswith("ss")
 
 
-def verb_tag(word: str, previous: str) -> str | None:
+def verb_tag(word: str, previous: str, known_verb: bool = False) -> str | None:
     """The Penn tag of an inflected verb (VBD, VBN, VBG, VBZ), or None for the base form.
 
-    Acronyms and product names ('DNS', 'Memcached') are never read as verbs."""
+    Acronyms and product names ('DNS', 'Memcached') are never read as verbs. `known_verb` says the
+    glossary lists the word as a verb even where the dictionary does not ('sunset')."""
     if any(c.isupper() for c in word[1:]):
         return None
     lower = word.lower()
-    verbs = lemmas(lower).get("VERB")
-    if not verbs or lower == verbs[0]:
+    verbs = lemmas(lower).get("VERB") or ((lower,) if known_verb else ())
+    if not verbs:
         return None
+    if lower == verbs[0]:  # 'will be sunset': a base-looking participle after 'be'
+        return "VBN" if previous.lower() in _BE | {"get", "got"} else None
     forms = verb_forms(verbs[0])
     tags = {tag for tag, values in forms.items() if lower in values}
     for tag in ("VBG", "VBZ"):

@@ -14,11 +14,13 @@ from translator.facts import Fact
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
+_LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a short opening label
 _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
 #: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
 _CLAUSE_BREAKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(r"(?<=[A-Za-z0-9)%])" + pattern + r"(?=[a-z])"), opener) for pattern, opener in (
+    (re.compile(r"(?<=[A-Za-z0-9)%])" + pattern + r"(?=[A-Za-z])"), opener) for pattern, opener in (
         (r"[ \t]*;[ \t]+", ""),
+        (r":[ \t]+(?=[a-z])", _LABEL),
         (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
         (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
         (r",[ \t]+but[ \t]+", "But "),
@@ -179,11 +181,22 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
     for start, end, opener in breaks:
         if start < cursor or end in fact_starts or any(a < end and start < b for a, b in taken):
             continue
+        if opener == _LABEL:
+            if not _short_label(text, start):
+                continue
+            opener = ""
         result.fixed.append(Edit(start, end, ". " + opener))
         if not opener:
             starts.add(end)
         cursor = end
     return starts
+
+
+def _short_label(text: str, colon: int) -> bool:
+    """True when the colon ends a short capitalised label that opens its sentence ("Status:")."""
+    opening = max(text.rfind(". ", 0, colon), text.rfind("\n", 0, colon)) + 1
+    label = text[opening:colon].strip()
+    return bool(label) and label[0].isupper() and len(label.split()) <= 3
 
 
 def _agree(rendering: str, match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> str:
@@ -195,7 +208,7 @@ def _agree(rendering: str, match: Match, tokens: Sequence[Token], text: str, new
         if not any(agreement.is_plural_noun(form.split()[-1]) for form in match.entry.forms):
             rendering = agreement.pluralize(rendering)
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
-        tag = agreement.verb_tag(tokens[match.first].text, previous)
+        tag = agreement.verb_tag(tokens[match.first].text, previous, known_verb=pos is PartOfSpeech.VERB)
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
         # a lone -ing noun ("routing") stays a noun.
         noun_as_verb = match.first == match.last and (tag != "VBG" or agreement.is_progressive(previous))
