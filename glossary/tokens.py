@@ -70,6 +70,7 @@ def lemmas(lower: str) -> dict[str, tuple[str, ...]]:
     return {**getAllLemmasOOV(lower, "NOUN"), **getAllLemmasOOV(lower, "VERB")}
 
 
+@lru_cache(maxsize=16384)
 def verb_forms(lemma: str) -> dict[str, tuple[str, ...]]:
     """Every inflection of a verb by Penn tag (VBD, VBN, VBG, VBZ...)."""
     forms: dict[str, tuple[str, ...]] = getAllInflections(lemma, upos="VERB") or getAllInflectionsOOV(lemma, "VERB")

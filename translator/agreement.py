@@ -26,6 +26,7 @@ _UNCOUNTABLE = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
 
 
+@lru_cache(maxsize=65536)
 def is_plural_noun(word: str) -> bool:
     """'pods', 'VMs', 'outages' are plural; 'data', 'DNS', 'TLS', 'status' are not."""
     if ACRONYM_PLURAL.match(word):
@@ -62,12 +63,12 @@ def verb_tag(word: str, previous: str, known_verb: bool = False) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)
 def is_progressive(previous: str) -> bool:
     """'is patching': an -ing form after a form of 'be' is a verb, not a noun like 'routing'."""
     return previous.lower() in _BE
 
 
+@lru_cache(maxsize=8192)
 def pluralize(phrase: str) -> str:
     """Make the head noun of a noun phrase plural: 'copy of the database' -> 'copies of ...'."""
     words = phrase.split(" ")
