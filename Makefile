@@ -23,8 +23,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
 # The store and replica tests also run against a throwaway PostgreSQL on loopback.
-test: lint
+test: lint /usr/bin/chromium
 	$(VENV)/bin/jargon glossary lint
 	JARGON_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh)" $(VENV)/bin/pytest
 

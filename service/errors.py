@@ -63,6 +63,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
         app.add_exception_handler(kind, handler)
 
+    @app.exception_handler(ValueError)
+    async def _invalid(_: Request, exc: ValueError) -> JSONResponse:
+        return error_response(422, "validation_error", str(exc))
+
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())

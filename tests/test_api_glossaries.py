@@ -129,3 +129,8 @@ def test_keep_and_forbid(app_client: TestClient, keys: Headers) -> None:
     assert body["text"].startswith("The Pod app had a service interruption.")
     assert any("Deprecated term replaced: 'outage'" in x for x in body["warnings"])
     assert {t["source"]: t["layer"] for t in body["terms"]}["outage"] == "glossary:brand"
+
+
+def test_invalid_glossary_name_is_422(app_client: TestClient, keys: Headers) -> None:
+    response = app_client.post("/v1/glossaries", headers=keys["a_write"], json={"name": "../etc/passwd"})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"

@@ -52,7 +52,7 @@ class SecureStaticFiles(StaticFiles):
         await super().__call__(scope, receive, send_with_headers)
 
 
-router.mount("/static", SecureStaticFiles(directory=WEB_DIR), name="static")
+router.mount("/static", SecureStaticFiles(directory=WEB_DIR, check_dir=False), name="static")
 
 
 class WebConfig(BaseModel):
