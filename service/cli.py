@@ -14,6 +14,7 @@ from glossary.builtin import GlossaryFileError, load_file
 from glossary.io import ImportProblems, read_entries, write_entries
 from glossary.lint import lint
 from glossary.store import NotFound, Store, StoreError
+from models.polisher.cli import train_command
 from service.settings import Settings
 from translator import DEFAULT_MAX_BYTES, Format, TranslatorError, analyze, translate
 
@@ -264,6 +265,9 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix, as
     except NotFound as exc:
         fail(str(exc))
     typer.echo(f"revoked {prefix}")
+
+
+app.command("train")(train_command)
 
 
 def main() -> None:

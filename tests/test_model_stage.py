@@ -130,11 +130,11 @@ class Prefers:
         self.word, self.prefixes = word, []  # type: ignore[var-annotated]
 
     def score(self, texts: Sequence[str]) -> list[float]:
+        self.prefixes.append(list(texts))
         return [float(self.word in t) for t in texts]
 
     def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
-        self.prefixes.append(prefix)
-        return [float(self.word in c) for c in continuations]
+        raise AssertionError("ranking scores windows in one batch")
 
 
 def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
@@ -145,12 +145,13 @@ def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
     scorer = Prefers("note")
     ranked = translate("We filed a zorblet today.", glossaries=layers, models=ModelStage(scorer=scorer))
     assert ranked.text == "We filed an incident note today."
-    assert ranked.terms[0].target == "incident note" and scorer.prefixes == ["We filed a "]
+    assert ranked.terms[0].target == "incident note"
+    assert scorer.prefixes == [["We filed a outage report today.", "We filed a incident note today."]]
 
 
 def test_a_failing_scorer_leaves_the_deterministic_choice() -> None:
     class Failing(Prefers):
-        def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+        def score(self, texts: Sequence[str]) -> list[float]:
             raise RuntimeError("model file truncated")
 
     layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("outage report", "incident note"),

@@ -22,11 +22,13 @@ _ZONE = r"(?:\s?(?:UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST|AEST|JST)\b)?"
 _TLD = r"(?:com|net|org|io|dev|app|cloud|internal|local|lan|corp|ai|co|uk|de|eu|us|fr|nl|se|no|dk|prod|svc)"
 
 #: Alternatives in priority order: at one position the first that matches wins.
+#: Repetitions that can scan far and then fail are bounded (labels of 63, local parts of 64...):
+#: unbounded, a 60 KB run such as "a.a.a.a..." or "1-1-1-..." took minutes (quadratic backtracking).
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("url", r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|\bwww\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"),
-    ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
-    ("code", r"`[^`\n]+`"),
-    ("cve", r"\b(?:CVE|GHSA)-\d{4}-[\dA-Za-z-]{4,}\b"),
+    ("email", r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}\b"),
+    ("code", r"`[^`\n]{1,1000}`"),
+    ("cve", r"\b(?:CVE|GHSA)-\d{4}-[\dA-Za-z-]{4,40}\b"),
     ("ticket", r"(?<![\w-])[A-Z][A-Z0-9]{1,9}-\d+\b(?!\.\d)|(?<![\w&#])#\d+\b"),
     ("ip", r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\d.]\d)|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b"),
     ("date", r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
@@ -40,8 +42,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("time", rf"\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?[AaPp]\.?[Mm]\b)?{_ZONE}"
              rf"|\b\d{{1,2}}(?:\.\d{{2}})?\s?[AaPp]\.?[Mm]\b{_ZONE}"),
     ("version", r"\b[vV]\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?\b|\b\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?\b"),
-    ("hostname", rf"\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+{_TLD}\b(?!\.\w)"
-                 r"|\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*\d(?:\.[a-z][a-z0-9-]*)+\b"),
+    ("hostname", rf"\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.){{1,16}}{_TLD}\b(?!\.\w)"
+                 r"|\b[a-z][a-z0-9]{0,62}(?:-[a-z0-9]{1,62}){0,10}\d(?:\.[a-z][a-z0-9-]{0,62}){1,16}\b"),
     ("money", r"(?:[$€£¥]|\b(?:USD|EUR|GBP)\s?)\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?"
               r"|\b\d[\d,]*(?:\.\d+)?\s?(?:[kKmMbB]n?\s?|million\s|billion\s|thousand\s)?(?:USD|EUR|GBP|dollars|euros|pounds)\b"),
     ("percent", r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)"),
@@ -58,7 +60,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                    r"|\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b"
                    r"|\b[a-z]+(?:[A-Z][a-z0-9]+)+[A-Z]?\b"
                    r"|\b[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+\b|\b[A-Z]{2,}[a-z]{2,}[A-Za-z]*\b"
-                   r"|\b[\w-]+\.(?:ya?ml|json|py|js|ts|go|rs|java|sh|conf|cfg|ini|toml|log|csv|sql|tf|xml|html?|md|txt|env)\b"
+                   r"|\b[\w-]{1,200}\.(?:ya?ml|json|py|js|ts|go|rs|java|sh|conf|cfg|ini|toml|log|csv|sql|tf|xml|html?|md|txt|env)\b"
                    r"|(?<![\w/.])(?:/[\w.-]+){2,}/?"),
     ("network", r"(?<![\w/])/\d{1,2}\b"),
     ("number", r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])"),

@@ -44,7 +44,6 @@ class ModelStage:
     generator: Generator | None = None
     embedder: Embedder | None = None
     time_limit_s: float = 8.0
-    beam: int = 2
 
 
 class RewriteMode(str, Enum):
@@ -205,7 +204,7 @@ def translate(
     if models.scorer is not None and rewrite_mode is not RewriteMode.GLOSSARY:
         with timer.stage("rank"):
             try:
-                ranking.rank(document.masked, plan, models.scorer, models.beam)
+                ranking.rank(document.masked, plan, models.scorer)
             except Exception as exc:  # a failing model never fails a request
                 warnings.append(f"The fluency scorer failed ({exc}); renderings were not ranked.")
     edits = [rewrite.Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits()]

@@ -1,0 +1,365 @@
+"""transformers backends: the causal-LM scorer and the local generator (seq2seq or causal).
+
+Models load from a local directory, or from a GGUF file (dequantised by transformers, which
+needs the ``gguf`` package). A GGUF conversion is slow (tens of seconds for SmolLM2), so the
+converted model is saved once under the cache directory and loaded from there after that.
+Nothing is ever fetched from a hub: every ``from_pretrained`` runs with ``local_files_only``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoModelForSeq2SeqLM,
+    AutoTokenizer,
+    StoppingCriteria,
+    StoppingCriteriaList,
+)
+
+from models.base import GenerationTimeout, ModelUnavailable
+
+log = logging.getLogger(__name__)
+
+#: Continuations scored in one forward pass (bounds memory: batch x length x vocabulary logits).
+MAX_BATCH = 32
+
+
+def set_threads(n_threads: int | None) -> None:
+    if n_threads:
+        torch.set_num_threads(n_threads)
+
+
+def cpu_has_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AMX or AVX512-BF16): then bfloat16 runs
+    several times faster than float32 (3.5x for SmolLM2 on the development machine)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return " amx_bf16" in flags or " avx512_bf16" in flags
+
+
+def resolve_dtype(dtype: str) -> torch.dtype:
+    """``"auto"``: bfloat16 where the CPU computes it natively, else float32."""
+    if dtype == "auto":
+        return torch.bfloat16 if cpu_has_bf16() else torch.float32
+    if dtype in ("float32", "bfloat16"):
+        return torch.float32 if dtype == "float32" else torch.bfloat16
+    raise ModelUnavailable(f"unknown dtype {dtype!r}: set JARGON_DTYPE to auto, float32 or bfloat16")
+
+
+def _gguf_cache_dir(gguf: Path, cache_dir: Path) -> Path:
+    return cache_dir / f"{gguf.stem}-{gguf.stat().st_size}"
+
+
+def load_model(
+    path: Path, cache_dir: Path | None, *, what: str, dtype: torch.dtype = torch.float32
+) -> tuple[Any, Any]:
+    """(tokenizer, model in eval mode, weights in ``dtype``) from a local model directory or a .gguf file."""
+    try:
+        if path.is_file():
+            if path.suffix != ".gguf":
+                raise ModelUnavailable(f"{what}: {path} is neither a model directory nor a .gguf file")
+            return _load_gguf(path, cache_dir, what=what, dtype=dtype)
+        config = AutoConfig.from_pretrained(path, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        auto = AutoModelForSeq2SeqLM if getattr(config, "is_encoder_decoder", False) else AutoModelForCausalLM
+        model = auto.from_pretrained(path, local_files_only=True, dtype=dtype)
+    except ModelUnavailable:
+        raise
+    except ImportError as error:  # e.g. sentencepiece, protobuf, gguf, accelerate
+        raise ModelUnavailable(f"{what}: loading {path} needs a package: {error}") from error
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelUnavailable(f"{what}: cannot load a model from {path}: {error}") from error
+    model.eval()
+    return tokenizer, model
+
+
+def _load_gguf(gguf: Path, cache_dir: Path | None, *, what: str, dtype: torch.dtype) -> tuple[Any, Any]:
+    converted = _gguf_cache_dir(gguf, cache_dir) if cache_dir else None
+    if converted is not None and (converted / "config.json").is_file():
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(converted, local_files_only=True)
+            model: Any = AutoModelForCausalLM.from_pretrained(converted, local_files_only=True, dtype=dtype)
+            model.eval()
+            return tokenizer, model
+        except (OSError, ValueError) as error:  # a damaged cache: convert again
+            log.warning("ignoring the converted model at %s: %s", converted, error)
+    for module, install in (("gguf", "gguf"), ("accelerate", "accelerate")):
+        try:
+            __import__(module)
+        except ImportError:
+            raise ModelUnavailable(f"{what}: loading a .gguf file with transformers needs: pip install {install}") \
+                from None
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(  # dequantised to float32
+        gguf.parent, gguf_file=gguf.name, local_files_only=True, dtype=torch.float32
+    )
+    model.eval()
+    if converted is not None:
+        _save_converted(tokenizer, model, converted)  # float32, whatever dtype this process wants
+    return tokenizer, model.to(dtype)
+
+
+def _save_converted(tokenizer: Any, model: Any, target: Path) -> None:
+    """Save atomically (a temporary sibling, then a rename), so concurrent processes never see half a model."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        tmp.chmod(0o755)
+        try:
+            # The weights were dequantised on load: save them as plain float32 safetensors.
+            quantizer = getattr(model, "hf_quantizer", None)
+            quant_config = getattr(model.config, "quantization_config", None)
+            model.hf_quantizer = None
+            if quant_config is not None:
+                del model.config.quantization_config
+            try:
+                model.save_pretrained(tmp)
+            finally:
+                model.hf_quantizer = quantizer
+                if quant_config is not None:
+                    model.config.quantization_config = quant_config
+            tokenizer.save_pretrained(tmp)
+            os.replace(tmp, target)
+        except (OSError, ValueError):
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not (target / "config.json").is_file():
+                raise
+    except (OSError, ValueError) as error:
+        log.warning("could not cache the converted model at %s (%s); it will be converted again next time",
+                    target, error)
+
+
+class HFScorer:
+    """Mean token log-likelihood under a causal LM (SmolLM2 by default).
+
+    The state of the last prefix is kept between calls of :meth:`score_continuations`: a
+    left-to-right pass over one text (each call's prefix extending the previous one) runs every
+    prefix token once in all.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        n_threads: int | None = None,
+        cache_dir: Path | None = None,
+        dtype: str = "auto",
+    ) -> None:
+        set_threads(n_threads)
+        self.path = path
+        self.dtype = resolve_dtype(dtype)
+        self.tokenizer, self.model = load_model(path, cache_dir, what="the scorer", dtype=self.dtype)
+        if getattr(self.model.config, "is_encoder_decoder", False):
+            raise ModelUnavailable(f"the scorer needs a causal LM, and {path} is an encoder-decoder model")
+        self.name = f"transformers:{path.stem if path.is_file() else path.name}"
+        start = self.tokenizer.bos_token_id
+        if start is None:
+            start = self.tokenizer.eos_token_id
+        if start is None:
+            raise ModelUnavailable(f"the scorer: the tokenizer of {path} has neither a BOS nor an EOS token")
+        # SmolLM2's BOS is the chat marker <|im_start|>; plain text follows <|endoftext|> in pre-training.
+        vocab = self.tokenizer.get_vocab()
+        self.start_id: int = int(vocab.get("<|endoftext|>", start))
+        self._lock = threading.Lock()
+        self._prefix_ids: list[int] = []
+        self._prefix_cache: Any = None
+        self._prefix_logprobs: torch.Tensor | None = None
+
+    def _encode(self, text: str) -> list[int]:
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def score(self, texts: Sequence[str]) -> list[float]:
+        encoded = [[self.start_id, *self._encode(t)] if t else [] for t in texts]
+        scores = [0.0] * len(texts)
+        order = sorted((i for i, ids in enumerate(encoded) if len(ids) > 1), key=lambda i: len(encoded[i]))
+        for begin in range(0, len(order), MAX_BATCH):
+            chunk = order[begin : begin + MAX_BATCH]
+            width = len(encoded[chunk[-1]])
+            ids = torch.zeros((len(chunk), width), dtype=torch.long)
+            mask = torch.zeros((len(chunk), width), dtype=torch.long)
+            for row, i in enumerate(chunk):
+                ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
+                mask[row, : len(encoded[i])] = 1
+            with self._lock, torch.inference_mode():
+                logits = self.model(input_ids=ids, attention_mask=mask).logits[:, :-1].float()
+            token_lp = _token_logprobs(logits, ids[:, 1:])
+            valid = mask[:, 1:].float()
+            means = (token_lp * valid).sum(dim=1) / valid.sum(dim=1)
+            for row, i in enumerate(chunk):
+                scores[i] = float(means[row])
+        return scores
+
+    def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+        # Trailing whitespace belongs to the next word for BPE tokenizers: move it onto the continuations.
+        stripped = prefix.rstrip()
+        space = prefix[len(stripped) :]
+        prefix_ids = [self.start_id, *self._encode(stripped)]
+        conts = [self._encode(space + c) if c else [] for c in continuations]
+        scores = [0.0] * len(continuations)
+        todo = [i for i, ids in enumerate(conts) if ids]
+        if not todo:
+            return scores
+        with self._lock, torch.inference_mode():
+            first_lp = self._run_prefix(prefix_ids)
+            for begin in range(0, len(todo), MAX_BATCH):
+                chunk = todo[begin : begin + MAX_BATCH]
+                for i in chunk:
+                    scores[i] = float(first_lp[conts[i][0]])  # first token: from the prefix alone
+                longer = [i for i in chunk if len(conts[i]) > 1]
+                if longer:
+                    self._score_rest(len(prefix_ids), longer, conts, scores)
+        return [s / len(c) if c else 0.0 for s, c in zip(scores, conts, strict=True)]
+
+    def _run_prefix(self, prefix_ids: list[int]) -> torch.Tensor:
+        """Bring the kept prefix state to ``prefix_ids``, running only the tokens it lacks; returns the
+        log-probabilities of the next token."""
+        same = 0
+        for old, new in zip(self._prefix_ids, prefix_ids, strict=False):
+            if old != new:
+                break
+            same += 1
+        if same == len(prefix_ids) == len(self._prefix_ids) and self._prefix_logprobs is not None:
+            return self._prefix_logprobs
+        keep = min(same, len(prefix_ids) - 1)  # rerun at least one token: its logits give the next token's
+        cache = self._prefix_cache
+        if cache is None or keep == 0:
+            cache, keep = None, 0
+        elif keep < len(self._prefix_ids):
+            cache.crop(keep - len(self._prefix_ids))  # a negative count: tokens to drop from the end
+        self._prefix_ids, self._prefix_cache, self._prefix_logprobs = [], None, None  # until the run succeeds
+        positions = torch.arange(keep, len(prefix_ids)).unsqueeze(0)
+        out = self.model(input_ids=torch.tensor([prefix_ids[keep:]]), cache=cache, position_ids=positions,
+                         use_cache=True)
+        logprobs = torch.log_softmax(out.logits[0, -1].float(), dim=-1)
+        self._prefix_ids, self._prefix_cache, self._prefix_logprobs = list(prefix_ids), out.cache, logprobs
+        return logprobs
+
+    def _score_rest(self, prefix_len: int, chunk: list[int], conts: list[list[int]], scores: list[float]) -> None:
+        """Add the log-likelihood of tokens 2..n of each continuation (summed into ``scores``)."""
+        width = max(len(conts[i]) for i in chunk) - 1
+        ids = torch.zeros((len(chunk), width), dtype=torch.long)
+        mask = torch.zeros((len(chunk), prefix_len + width), dtype=torch.long)
+        mask[:, :prefix_len] = 1
+        targets = torch.zeros((len(chunk), width), dtype=torch.long)
+        for row, i in enumerate(chunk):
+            n = len(conts[i]) - 1
+            ids[row, :n] = torch.tensor(conts[i][:-1])
+            targets[row, :n] = torch.tensor(conts[i][1:])
+            mask[row, prefix_len : prefix_len + n] = 1
+        # A batch-sized copy of the prefix state (the forward pass appends to the cache it is given).
+        cache = _copy_cache(self._prefix_cache)
+        cache.batch_repeat_interleave(len(chunk))
+        positions = torch.arange(prefix_len, prefix_len + width).unsqueeze(0).expand(len(chunk), -1)
+        out = self.model(input_ids=ids, attention_mask=mask, cache=cache, position_ids=positions, use_cache=True)
+        # out.logits[:, j] predicts continuation token j+1 (ids[:, j] is token j)
+        token_lp = _token_logprobs(out.logits.float(), targets)
+        for row, i in enumerate(chunk):
+            n = len(conts[i]) - 1
+            scores[i] += float(token_lp[row, :n].sum())
+
+
+def _copy_cache(cache: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(cache)
+
+
+def _token_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """log p(target) at each position: the target's logit minus the log-sum-exp of the row."""
+    picked = logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+    return picked - torch.logsumexp(logits, dim=-1)
+
+
+class _Deadline(StoppingCriteria):
+    """Stops generation at a wall-clock deadline, and remembers that it did."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.hit = False
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
+        if time.monotonic() >= self.deadline:
+            self.hit = True
+        return torch.full((input_ids.shape[0],), self.hit, dtype=torch.bool)  # type: ignore[return-value]
+
+
+class HFGenerator:
+    """A local transformers model: seq2seq (T5, Flan-T5...) or causal (chat template when it has one)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        n_threads: int | None = None,
+        cache_dir: Path | None = None,
+        dtype: str = "float32",
+    ) -> None:
+        set_threads(n_threads)
+        self.path = path
+        self.dtype = resolve_dtype(dtype)
+        self.tokenizer, self.model = load_model(path, cache_dir, what="the transformers generator", dtype=self.dtype)
+        self.seq2seq = bool(getattr(self.model.config, "is_encoder_decoder", False))
+        self.chat = not self.seq2seq and bool(getattr(self.tokenizer, "chat_template", None))
+        self.name = f"transformers:{path.stem if path.is_file() else path.name}"
+        self._lock = threading.Lock()
+
+    def _inputs(self, prompt: str, system: str | None) -> dict[str, torch.Tensor]:
+        if self.chat:
+            messages = [{"role": "system", "content": system}] if system else []
+            messages.append({"role": "user", "content": prompt})
+            encoded = self.tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True, return_dict=True, return_tensors="pt"
+            )
+            return {"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"]}
+        text = f"{system}\n\n{prompt}" if system else prompt
+        encoded = self.tokenizer(text, return_tensors="pt")
+        return {"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"]}
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        system: str | None = None,
+        max_new_tokens: int = 256,
+        timeout_s: float = 10.0,
+        temperature: float = 0.0,
+    ) -> str:
+        start = time.monotonic()
+        if not self._lock.acquire(timeout=max(timeout_s, 0.0)):
+            raise GenerationTimeout(f"{self.name}: busy for more than {timeout_s:.1f} s")
+        try:
+            deadline = _Deadline(start + timeout_s)
+            inputs = self._inputs(prompt, system)
+            sampling: dict[str, Any] = {"do_sample": True, "temperature": temperature} if temperature > 0 else \
+                {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+            pad = self.tokenizer.pad_token_id
+            if pad is None:
+                pad = self.tokenizer.eos_token_id
+            with torch.inference_mode():
+                output = self.model.generate(
+                    **inputs,
+                    max_new_tokens=max_new_tokens,
+                    stopping_criteria=StoppingCriteriaList([deadline]),
+                    pad_token_id=pad,
+                    **sampling,
+                )
+        finally:
+            self._lock.release()
+        if deadline.hit:
+            raise GenerationTimeout(f"{self.name}: no answer within {timeout_s:.1f} s")
+        new_tokens = output[0] if self.seq2seq else output[0, inputs["input_ids"].shape[1] :]
+        return str(self.tokenizer.decode(new_tokens, skip_special_tokens=True)).strip()

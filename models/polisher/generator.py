@@ -1,0 +1,151 @@
+"""The polisher as a :class:`models.base.Generator`: SmolLM2 + the LoRA adapter, merged once.
+
+The base model (the packaged GGUF, dequantised; or any local model directory) and the adapter are
+merged into one plain model the first time it is needed; the merged model is kept in memory for the
+process (one per base and adapter), and, with ``save_merged``, saved under the cache directory so
+that the next process loads it directly (no GGUF conversion, no merge). Decoding is greedy; a
+wall-clock StoppingCriteria enforces ``timeout_s``. With ``adapter=None`` it is the base model alone
+(the zero-shot baseline), behind the same prompt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from models.base import GenerationTimeout, ModelUnavailable
+from models.config import ModelSettings
+from models.polisher import ADAPTER_DIR
+
+log = logging.getLogger(__name__)
+
+_MERGED: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+_MERGED_LOCK = threading.Lock()
+
+
+def adapter_digest(adapter: Path) -> str:
+    """A short digest of the adapter's weights and configuration (names the merged cache)."""
+    digest = hashlib.sha256()
+    for name in ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin"):
+        path = adapter / name
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def has_adapter(adapter: Path | None) -> bool:
+    return adapter is not None and (adapter / "adapter_config.json").is_file()
+
+
+def _merged_dir(cache_dir: Path, base: Path, adapter: Path) -> Path:
+    size = base.stat().st_size if base.is_file() else 0
+    return cache_dir / f"polisher-{base.stem}-{size}-{adapter_digest(adapter)}"
+
+
+def load_merged(base: Path, adapter: Path | None, *, cache_dir: Path | None = None,
+                save_merged: bool = False) -> tuple[Any, Any]:
+    """(tokenizer, model in eval mode): the base with the adapter merged in (once per process)."""
+    key = (str(base), str(adapter), adapter_digest(adapter) if adapter else "")
+    with _MERGED_LOCK:
+        if key in _MERGED:
+            return _MERGED[key]
+        from models.hf import _save_converted, load_model
+
+        merged_dir = _merged_dir(cache_dir, base, adapter) if cache_dir and adapter else None
+        if merged_dir is not None and (merged_dir / "config.json").is_file():
+            tokenizer, model = load_model(merged_dir, None, what="the polisher")
+        else:
+            tokenizer, model = load_model(base, cache_dir, what="the polisher's base model")
+            if adapter is not None:
+                if not has_adapter(adapter):
+                    raise ModelUnavailable(f"the polisher: no adapter in {adapter}: run `jargon train`")
+                try:
+                    from peft import PeftModel
+                except ImportError:
+                    raise ModelUnavailable("the polisher needs the 'peft' package: pip install peft") from None
+                model = PeftModel.from_pretrained(model, str(adapter), is_trainable=False).merge_and_unload()
+                model.eval()
+                if save_merged and merged_dir is not None:
+                    _save_converted(tokenizer, model, merged_dir)
+        _MERGED[key] = (tokenizer, model)
+        return tokenizer, model
+
+
+class PolisherGenerator:
+    """SmolLM2 + the polisher's LoRA adapter (or the base alone), greedy, with a wall-clock limit."""
+
+    def __init__(self, adapter: Path | None = ADAPTER_DIR, *, base: Path | None = None, cache_dir: Path | None = None,
+                 n_threads: int | None = None, save_merged: bool = False, device: str = "cpu") -> None:
+        import torch
+
+        if n_threads:
+            torch.set_num_threads(n_threads)
+        if base is None:
+            from models.paths import smollm2_gguf
+
+            base = smollm2_gguf()
+        self.base, self.adapter, self.device = base, adapter, device
+        self.tokenizer, model = load_merged(base, adapter, cache_dir=cache_dir, save_merged=save_merged)
+        self.model = model.to(device)
+        self.name = f"polisher:{adapter_digest(adapter)}" if adapter else f"zero-shot:{base.stem}"
+        self._lock = threading.Lock()
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        system: str | None = None,
+        max_new_tokens: int = 256,
+        timeout_s: float = 10.0,
+        temperature: float = 0.0,
+    ) -> str:
+        import torch
+        from transformers import StoppingCriteriaList
+
+        from models.hf import _Deadline
+        from models.polisher.prompt import chat_ids
+
+        start = time.monotonic()
+        if not self._lock.acquire(timeout=max(timeout_s, 0.0)):
+            raise GenerationTimeout(f"{self.name}: busy for more than {timeout_s:.1f} s")
+        try:
+            deadline = _Deadline(start + timeout_s)
+            ids = torch.tensor([chat_ids(self.tokenizer, system, prompt)], device=self.device)
+            pad = self.tokenizer.pad_token_id
+            if pad is None:
+                pad = self.tokenizer.eos_token_id
+            sampling: dict[str, Any] = {"do_sample": True, "temperature": temperature} if temperature > 0 else \
+                {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+            with torch.inference_mode():
+                output = self.model.generate(
+                    input_ids=ids,
+                    attention_mask=torch.ones_like(ids),
+                    max_new_tokens=max_new_tokens,
+                    stopping_criteria=StoppingCriteriaList([deadline]),
+                    pad_token_id=pad,
+                    **sampling,
+                )
+        finally:
+            self._lock.release()
+        if deadline.hit:
+            raise GenerationTimeout(f"{self.name}: no answer within {timeout_s:.1f} s")
+        return str(self.tokenizer.decode(output[0, ids.shape[1]:], skip_special_tokens=True)).strip()
+
+
+def load(settings: ModelSettings) -> PolisherGenerator:
+    """The registry's factory: the committed adapter (or ``JARGON_GENERATOR_PATH``, an adapter
+    directory) on the packaged SmolLM2; the merged model is cached under the cache directory."""
+    from models.paths import require_module, smollm2_gguf
+
+    for module, install in (("torch", "torch==2.13.0"), ("transformers", "transformers"), ("peft", "peft")):
+        require_module(module, install=install, what="the polisher")
+    adapter = (settings.generator_path or ADAPTER_DIR).expanduser()
+    if not has_adapter(adapter):
+        raise ModelUnavailable(f"the polisher: no adapter in {adapter}: run `jargon train`, or set "
+                               "JARGON_GENERATOR_PATH to an adapter directory")
+    return PolisherGenerator(adapter, base=smollm2_gguf(), cache_dir=settings.resolved_cache_dir(),
+                             n_threads=settings.n_threads, save_merged=True)
