@@ -171,3 +171,9 @@ def test_a_brief_for_every_dev_item_passes_the_fact_lock(eval_dir: Path) -> None
             heads = ("What happened:", "Business impact:", "Current status:", "Next step:") \
                 if direction is Direction.IT_TO_BUSINESS else ("Summary:", "Observed problem:", "Open questions:")
             assert all(h in result.brief for h in heads)
+
+
+def test_brief_keeps_versions_and_decimals_whole() -> None:
+    result = translate("P1: pods OOMKilled after deploy of v2.4.0 at 14:05 UTC; rolled back at 14:31.", brief=True)
+    assert result.brief is not None and "v2.4.0" in result.brief.splitlines()[0]
+    assert "\n0 at" not in result.brief

@@ -87,3 +87,7 @@ def test_short_labels_and_clause_joints_become_sentences() -> None:
 def test_participles_after_be_agree() -> None:
     layers = org(term("frobsunset", "retire", pos=PartOfSpeech.VERB))
     assert translate("It will be frobsunset soon.", glossaries=layers).text == "It will be retired soon."
+
+
+def test_reply_prefixes_are_not_labels() -> None:
+    assert translate("RE: outage report").text.startswith("RE: ")

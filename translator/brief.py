@@ -14,7 +14,7 @@ from glossary import Direction
 from models.base import Embedder
 from translator.facts import numbers
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 ROLES = ("happened", "impact", "status", "next", "decision")
 TITLES = {"happened": "What happened", "impact": "Business impact", "status": "Current status",
@@ -39,7 +39,8 @@ PROTOTYPES = {
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip().split()) >= 2]
+    """Sentences end at ., ! or ? before a space (so 'v2.4.0' and '99.9%' stay whole) or at a line end."""
+    return [s.strip() for s in _SENTENCE_BREAK.split(text) if len(s.strip().split()) >= 2]
 
 
 def classify(items: Sequence[str], embedder: Embedder | None = None) -> list[str]:

@@ -14,6 +14,7 @@ from translator.facts import Fact
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
+_REPLY_PREFIXES = frozenset({"re", "fw", "fwd", "aw", "wg", "tr", "sv"})  # "RE: outage" is a subject line
 _LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a short opening label
 _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
 #: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
@@ -196,6 +197,8 @@ def _short_label(text: str, colon: int) -> bool:
     """True when the colon ends a short capitalised label that opens its sentence ("Status:")."""
     opening = max(text.rfind(". ", 0, colon), text.rfind("\n", 0, colon)) + 1
     label = text[opening:colon].strip()
+    if label.lower() in _REPLY_PREFIXES:
+        return False
     return bool(label) and label[0].isupper() and len(label.split()) <= 3
 
 
