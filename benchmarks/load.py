@@ -42,13 +42,16 @@ WORKERS = 2
 UPDATES = [
     "The checkout-svc pods were OOMKilled at 14:05 UTC after the v2.3.1 deploy, so p99 latency rose 40% to "
     "1.2s on api.example.com. We rolled back the canary within 42m and the error rate fell under 0.5% again. "
-    "The root cause was a memory leak in the connection pool; a hotfix is in review and INC-4821 stays open.",
+    "The root cause was a memory leak in the connection pool; a hotfix is in review and INC-4821 stays open "
+    "until Friday.",
     "Our Kubernetes cluster hit a DNS outage at 09:10 when the CoreDNS replicas crashed during a node upgrade. "
     "Failover to the standby region took 6 minutes and about 3,200 requests failed. We added a pod disruption "
-    "budget and an alert on SERVFAIL rates, and will run a game day next sprint to test the runbook again.",
+    "budget and an alert on SERVFAIL rates, and will run a game day next sprint to test the runbook again "
+    "with the on-call team.",
     "The nightly ETL job on db-01.prod.internal missed its SLA by 2 hours because of lock contention on the "
     "orders table. We moved the batch window to 01:00, added an index, and throttled the CDC stream to 500 rps. "
-    "Backlog cleared by 07:30; dashboards were stale until then. No data was lost and no customer saw errors.",
+    "Backlog cleared by 07:30; dashboards were stale until then. No data was lost and no customer saw errors "
+    "during the whole incident.",
 ]
 
 

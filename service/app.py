@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -37,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except StoreError:
             log.exception("the glossary store is unavailable; translation still works with the built-in glossary")
         builtin_layer()  # load the built-in glossary before the first request
+        # Load the model stage in the background, so the first translation does not wait for it.
+        threading.Thread(target=app.state.models.get, name="load-models", daemon=True).start()
         yield
         store.close()
 
