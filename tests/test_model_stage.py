@@ -177,3 +177,22 @@ def test_brief_keeps_versions_and_decimals_whole() -> None:
     result = translate("P1: pods OOMKilled after deploy of v2.4.0 at 14:05 UTC; rolled back at 14:31.", brief=True)
     assert result.brief is not None and "v2.4.0" in result.brief.splitlines()[0]
     assert "\n0 at" not in result.brief
+
+
+def test_a_scorer_that_fails_to_load_never_fails_a_request(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from models.config import ModelSettings
+    from service.app import create_app
+    from service.model_stage import ModelStageProvider
+    from service.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path, local_mode=True))
+    broken = ModelSettings(scorer="smollm2", scorer_path=tmp_path / "missing.gguf", generator="none", embedder="none")
+    app.state.models = ModelStageProvider(broken, time_limit_s=2.0)
+    with TestClient(app) as client:
+        response = client.post("/v1/translate", json={"text": "Two pods restarted at 09:10."})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["engine"] == "glossary" and "09:10" in body["text"]
+    assert any("fluency scorer is unavailable" in w for w in body["warnings"])
