@@ -11,11 +11,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from glossary import Direction, Entry, Layer
 from models.base import GenerationTimeout
-from translator import ModelStage, RewriteMode, translate
+from translator import ModelStage, RewriteMode, analyze, translate
 from translator.facts import find_facts, numbers
 from translator.guard import PLACEHOLDER, protect, restore
 
@@ -196,3 +197,42 @@ def test_a_scorer_that_fails_to_load_never_fails_a_request(tmp_path: Path) -> No
     body = response.json()
     assert body["engine"] == "glossary" and "09:10" in body["text"]
     assert any("fluency scorer is unavailable" in w for w in body["warnings"])
+
+
+class BagOfLetters:
+    """An embedder that places texts by their letters: enough to test the nearest-entry lookup."""
+
+    name = "letters"
+    dim = 26
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = np.zeros((len(texts), 26), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for c in text.lower().split(":")[0]:
+                if "a" <= c <= "z":
+                    rows[i, ord(c) - 97] += 1
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+def test_analyze_suggests_the_nearest_entries_for_unknown_jargon() -> None:
+    layers = [Layer("glossary:test", (
+        Entry(source="kubelet", renderings=("node agent",), explanation="An agent."),
+        Entry(source="payroll", renderings=("pay run",), explanation="Paying staff."),
+    ))]
+    result = analyze("The kubelets and ZQXW failed.", glossaries=layers, models=ModelStage(embedder=BagOfLetters()))
+    assert result.unknown_jargon == ["ZQXW"]
+    assert result.suggestions["ZQXW"][:1] and len(result.suggestions["ZQXW"]) == 3
+    assert analyze("The ZQXW failed.").suggestions == {}
+
+
+def test_real_minilm_suggests_related_entries() -> None:
+    from models.config import ModelSettings
+    from models.registry import get_embedder
+
+    embedder = get_embedder(ModelSettings(scorer="none", generator="none", embedder="minilm"))
+    assert embedder is not None
+    result = analyze("Our Grafana alertmanager flapped overnight.", models=ModelStage(embedder=embedder))
+    assert result.suggestions, result.unknown_jargon
+    suggested = {s.lower() for terms in result.suggestions.values() for s in terms}
+    assert suggested & {"alerting system", "monitoring system", "alert fatigue", "flapping", "alert", "dashboard",
+                        "observability", "pager", "paging", "on-call"}, suggested

@@ -29,6 +29,7 @@ from translator.result import (
     ReadabilityScore,
     Translation,
 )
+from translator.suggest import suggest
 
 DEFAULT_MAX_BYTES = 64 * 1024
 ENGINE_GLOSSARY = "glossary"
@@ -278,10 +279,21 @@ def analyze(
     terms: Sequence[TermOverride] = (),
     glossaries: Sequence[Layer] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
+    models: ModelStage | None = None,
 ) -> Analysis:
-    """Find jargon (known and unknown), facts and readability, without rewriting."""
+    """Find jargon (known and unknown), facts and readability, without rewriting. With an embedder,
+    each unknown term also gets the nearest glossary entries as suggestions."""
     timer = _Timer()
-    analysed = _Analysed(text, direction, format, layers_for(terms, glossaries), timer, max_bytes)
+    layers = layers_for(terms, glossaries)
+    analysed = _Analysed(text, direction, format, layers, timer, max_bytes)
+    suggestions: dict[str, list[str]] = {}
+    embedder = models.embedder if models else None
+    if embedder is not None and analysed.unknown:
+        with timer.stage("suggest"):
+            try:
+                suggestions = suggest(analysed.unknown, layers, direction, embedder)
+            except Exception:  # a failing model never fails a request
+                suggestions = {}
     masked = analysed.document.masked
     known = [
         KnownTerm(
@@ -295,6 +307,7 @@ def analyze(
         direction=direction,
         known=known,
         unknown_jargon=analysed.unknown,
+        suggestions=suggestions,
         facts=list(dict.fromkeys(f.text for f in analysed.facts)),
         readability=analysed.score(),
         timings_ms=timer.timings,

@@ -69,6 +69,8 @@ class Analysis(BaseModel):
     direction: Direction
     known: list[KnownTerm]
     unknown_jargon: list[str]
+    #: For each unknown term, the nearest glossary entries by meaning (needs the embedder).
+    suggestions: dict[str, list[str]] = Field(default_factory=dict)
     facts: list[str]
     readability: ReadabilityScore
     timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -150,11 +150,13 @@ async def translate_batch(body: BatchRequest, principal: Reader, store: StoreDep
 
 
 @router.post("/analyze")
-async def analyze_text(body: AnalyzeRequest, principal: Reader, store: StoreDep, settings: SettingsDep) -> Analysis:
+async def analyze_text(body: AnalyzeRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
+                       models: ModelsDep) -> Analysis:
     layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, [])
+    stage = await run_in_threadpool(models.get)
     return await run_in_threadpool(
         analyze, body.text, direction=body.direction, format=body.format, terms=body.terms, glossaries=layers,
-        max_bytes=settings.max_text_bytes,
+        max_bytes=settings.max_text_bytes, models=stage,
     )
 
 
