@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +297,45 @@ class _Deadline(StoppingCriteria):
         return torch.full((input_ids.shape[0],), self.hit, dtype=torch.bool)  # type: ignore[return-value]
 
 
+def bounded_generate(
+    model: Any,
+    tokenizer: Any,
+    lock: threading.Lock,
+    name: str,
+    encode: Callable[[], dict[str, torch.Tensor]],
+    *,
+    max_new_tokens: int,
+    timeout_s: float,
+    temperature: float,
+) -> torch.Tensor:
+    """``model.generate`` on what ``encode`` returns, one call at a time under ``lock``, greedy unless
+    ``temperature > 0``, stopped at a wall-clock deadline ``timeout_s`` from now (GenerationTimeout)."""
+    start = time.monotonic()
+    if not lock.acquire(timeout=max(timeout_s, 0.0)):
+        raise GenerationTimeout(f"{name}: busy for more than {timeout_s:.1f} s")
+    try:
+        deadline = _Deadline(start + timeout_s)
+        inputs = encode()
+        sampling: dict[str, Any] = {"do_sample": True, "temperature": temperature} if temperature > 0 else \
+            {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+        pad = tokenizer.pad_token_id
+        if pad is None:
+            pad = tokenizer.eos_token_id
+        with torch.inference_mode():
+            output: torch.Tensor = model.generate(
+                **inputs,
+                max_new_tokens=max_new_tokens,
+                stopping_criteria=StoppingCriteriaList([deadline]),
+                pad_token_id=pad,
+                **sampling,
+            )
+    finally:
+        lock.release()
+    if deadline.hit:
+        raise GenerationTimeout(f"{name}: no answer within {timeout_s:.1f} s")
+    return output
+
+
 class HFGenerator:
     """A local transformers model: seq2seq (T5, Flan-T5...) or causal (chat template when it has one)."""
 
@@ -338,28 +377,13 @@ class HFGenerator:
         timeout_s: float = 10.0,
         temperature: float = 0.0,
     ) -> str:
-        start = time.monotonic()
-        if not self._lock.acquire(timeout=max(timeout_s, 0.0)):
-            raise GenerationTimeout(f"{self.name}: busy for more than {timeout_s:.1f} s")
-        try:
-            deadline = _Deadline(start + timeout_s)
-            inputs = self._inputs(prompt, system)
-            sampling: dict[str, Any] = {"do_sample": True, "temperature": temperature} if temperature > 0 else \
-                {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
-            pad = self.tokenizer.pad_token_id
-            if pad is None:
-                pad = self.tokenizer.eos_token_id
-            with torch.inference_mode():
-                output = self.model.generate(
-                    **inputs,
-                    max_new_tokens=max_new_tokens,
-                    stopping_criteria=StoppingCriteriaList([deadline]),
-                    pad_token_id=pad,
-                    **sampling,
-                )
-        finally:
-            self._lock.release()
-        if deadline.hit:
-            raise GenerationTimeout(f"{self.name}: no answer within {timeout_s:.1f} s")
+        inputs: dict[str, torch.Tensor] = {}
+
+        def encode() -> dict[str, torch.Tensor]:
+            inputs.update(self._inputs(prompt, system))
+            return inputs
+
+        output = bounded_generate(self.model, self.tokenizer, self._lock, self.name, encode,
+                                  max_new_tokens=max_new_tokens, timeout_s=timeout_s, temperature=temperature)
         new_tokens = output[0] if self.seq2seq else output[0, inputs["input_ids"].shape[1] :]
         return str(self.tokenizer.decode(new_tokens, skip_special_tokens=True)).strip()

@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from models.base import GenerationTimeout, ModelUnavailable
+from models.base import ModelUnavailable
 from models.config import ModelSettings
 from models.polisher import ADAPTER_DIR
 
@@ -104,37 +103,19 @@ class PolisherGenerator:
         temperature: float = 0.0,
     ) -> str:
         import torch
-        from transformers import StoppingCriteriaList
 
-        from models.hf import _Deadline
+        from models.hf import bounded_generate
         from models.polisher.prompt import chat_ids
 
-        start = time.monotonic()
-        if not self._lock.acquire(timeout=max(timeout_s, 0.0)):
-            raise GenerationTimeout(f"{self.name}: busy for more than {timeout_s:.1f} s")
-        try:
-            deadline = _Deadline(start + timeout_s)
-            ids = torch.tensor([chat_ids(self.tokenizer, system, prompt)], device=self.device)
-            pad = self.tokenizer.pad_token_id
-            if pad is None:
-                pad = self.tokenizer.eos_token_id
-            sampling: dict[str, Any] = {"do_sample": True, "temperature": temperature} if temperature > 0 else \
-                {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
-            with torch.inference_mode():
-                output = self.model.generate(
-                    input_ids=ids,
-                    attention_mask=torch.ones_like(ids),
-                    max_new_tokens=max_new_tokens,
-                    stopping_criteria=StoppingCriteriaList([deadline]),
-                    pad_token_id=pad,
-                    **sampling,
-                )
-        finally:
-            self._lock.release()
-        if deadline.hit:
-            raise GenerationTimeout(f"{self.name}: no answer within {timeout_s:.1f} s")
-        return str(self.tokenizer.decode(output[0, ids.shape[1]:], skip_special_tokens=True)).strip()
+        ids: list[torch.Tensor] = []
 
+        def encode() -> dict[str, torch.Tensor]:
+            ids.append(torch.tensor([chat_ids(self.tokenizer, system, prompt)], device=self.device))
+            return {"input_ids": ids[0], "attention_mask": torch.ones_like(ids[0])}
+
+        output = bounded_generate(self.model, self.tokenizer, self._lock, self.name, encode,
+                                  max_new_tokens=max_new_tokens, timeout_s=timeout_s, temperature=temperature)
+        return str(self.tokenizer.decode(output[0, ids[0].shape[1]:], skip_special_tokens=True)).strip()
 
 def load(settings: ModelSettings) -> PolisherGenerator:
     """The registry's factory: the committed adapter (or ``JARGON_GENERATOR_PATH``, an adapter
