@@ -157,13 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="the first N held-out pairs of each direction (CPU runs)")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT_S, help="the guard's per-item time limit")
     parser.add_argument("--systems", default="draft,zero-shot,polisher")
+    parser.add_argument("--runtime", choices=["auto", "llamacpp", "transformers"], default="auto",
+                        help="where SmolLM2 runs (auto: llama.cpp when installed)")
+    parser.add_argument("--threads", type=int, help="CPU threads (default: the library's choice)")
     parser.add_argument("--cache-dir", type=Path, help="default: the models' cache directory (JARGON_DATA_DIR)")
     parser.add_argument("--update-card", action="store_true", help="write the table into the adapter's MODEL_CARD.md")
     parser.add_argument("--out", type=Path, help="also write every output here (JSON lines)")
     args = parser.parse_args(argv)
 
     from models.config import ModelSettings
-    from models.polisher.generator import PolisherGenerator, has_adapter
+    from models.polisher.generator import build, has_adapter
 
     s = scorer()
     heldout = load("heldout", args.data)
@@ -177,11 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = args.systems.split(",")
     systems: dict[str, Callable[[], Generator | None]] = {"draft": lambda: None}
     if "zero-shot" in wanted:
-        systems["zero-shot"] = lambda: PolisherGenerator(None, cache_dir=cache_dir)
+        systems["zero-shot"] = lambda: build(None, runtime=args.runtime, cache_dir=cache_dir, n_threads=args.threads)
     notes = []
     if "polisher" in wanted:
         if has_adapter(args.adapter):
-            systems["polisher"] = lambda: PolisherGenerator(args.adapter, cache_dir=cache_dir, save_merged=True)
+            systems["polisher"] = lambda: build(args.adapter, runtime=args.runtime, cache_dir=cache_dir,
+                                                n_threads=args.threads)
         else:
             notes.append(f"No adapter in {args.adapter} (run `jargon train`): the polisher is not evaluated.")
     for note in notes:

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ScorerName = Literal["smollm2", "none"]
 GeneratorName = Literal["none", "transformers", "llamacpp", "openai", "polisher"]
 EmbedderName = Literal["minilm", "none"]
+PolisherRuntime = Literal["auto", "llamacpp", "transformers"]
 
 
 class ModelSettings(BaseSettings):
@@ -38,6 +39,10 @@ class ModelSettings(BaseSettings):
     openai_model: str = "default"
     #: openai: sent as a Bearer token when set.
     openai_api_key: SecretStr | None = None
+
+    #: polisher: "llamacpp" (the adapter converted to a llama.cpp LoRA file, applied on the packaged GGUF),
+    #: "transformers" (merged into the dequantised model; slower), or "auto" (llamacpp when installed).
+    polisher_runtime: PolisherRuntime = "auto"
 
     #: Sentence embeddings (brief roles, suggestions); "none" turns them off.
     embedder: EmbedderName = "minilm"

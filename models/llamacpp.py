@@ -15,18 +15,21 @@ from models.base import GenerationTimeout, ModelUnavailable
 class LlamaCppGenerator:
     """Chat completion with the chat template stored in the GGUF; streams, so it can stop at the deadline."""
 
-    def __init__(self, path: Path, *, n_threads: int | None = None, n_ctx: int = 2048, seed: int = 0) -> None:
+    def __init__(self, path: Path, *, n_threads: int | None = None, n_ctx: int = 2048, seed: int = 0,
+                 lora_path: Path | None = None, name: str | None = None) -> None:
+        """``lora_path``: a llama.cpp LoRA adapter (GGUF) applied on top of the model at full strength."""
         from llama_cpp import Llama
 
         if path.suffix != ".gguf" or not path.is_file():
             raise ModelUnavailable(f"the llamacpp generator needs a .gguf file, not {path}: set JARGON_GENERATOR_PATH")
         try:
             with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
-                self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False)
+                self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False,
+                                 lora_path=str(lora_path) if lora_path else None)
         except (ValueError, RuntimeError) as error:
             raise ModelUnavailable(f"the llamacpp generator cannot load {path}: {error}") from error
         self.path = path
-        self.name = f"llamacpp:{path.stem}"
+        self.name = name or f"llamacpp:{path.stem}"
         self._lock = threading.Lock()  # a Llama context is not thread-safe
 
     def generate(

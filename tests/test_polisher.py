@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,3 +152,69 @@ def test_same_seed_same_adapter(tiny_base: Path, tmp_path: Path) -> None:
         weights.append(load_file(str(tmp_path / run / "adapter_model.safetensors")))
     assert weights[0].keys() == weights[1].keys()
     assert all(bool((weights[0][k] == weights[1][k]).all()) for k in weights[0])
+
+
+@pytest.mark.parametrize(("rows", "kv_heads"), [(576, 9), (192, 3)])
+def test_adapter_rows_follow_llamacpps_query_key_layout(rows: int, kv_heads: int) -> None:
+    """Permuting B's rows for llama.cpp is exactly what transformers undoes when it reads a GGUF."""
+    import numpy as np
+    from transformers.modeling_gguf_pytorch_utils import LlamaTensorProcessor
+
+    from models.polisher.gguf_adapter import _rope_permute
+
+    lora_b = np.random.default_rng(0).standard_normal((rows, 8)).astype(np.float32)
+    permuted = _rope_permute(lora_b, kv_heads)
+    assert not np.array_equal(permuted, lora_b)
+    undone = LlamaTensorProcessor()._reverse_permute_weights(permuted, 9, kv_heads)
+    assert np.array_equal(undone, lora_b)
+
+
+def test_adapter_conversion_rejects_what_llamacpp_cannot_apply(tmp_path: Path) -> None:
+    from models.base import ModelUnavailable
+    from models.paths import smollm2_gguf
+    from models.polisher.gguf_adapter import export_gguf_adapter
+
+    (tmp_path / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA", "use_dora": True}))
+    with pytest.raises(ModelUnavailable, match="plain LoRA"):
+        export_gguf_adapter(tmp_path, smollm2_gguf(), tmp_path / "out.gguf")
+    assert list(tmp_path.iterdir()) == [tmp_path / "adapter_config.json"]  # nothing half-written
+
+
+@pytest.mark.slow
+def test_committed_adapter_on_llamacpp_moves_the_logits_as_the_merged_model_does(tmp_path: Path) -> None:
+    """The converted adapter applied by llama.cpp on the Q4_1 file changes the next-token logits the
+    way PEFT's merge changes them in transformers (same base, same prompt)."""
+    import numpy as np
+    import torch
+
+    pytest.importorskip("llama_cpp")
+    from models.paths import smollm2_gguf
+    from models.polisher import ADAPTER_DIR
+    from models.polisher.generator import build, load_merged
+    from models.polisher.prompt import chat_ids, user_prompt
+
+    base = smollm2_gguf()
+    cache = tmp_path / "cache"
+    prompt = user_prompt("The release of the ⟦1⟧ checkout service was undone at ⟦2⟧ after errors rose.")
+
+    def llamacpp_logits(adapter: Path | None) -> np.ndarray:
+        generator: Any = build(adapter, runtime="llamacpp", cache_dir=cache, n_threads=2)
+        llm = generator.llm
+        ids = chat_ids(tokenizer, guard.SYSTEM, prompt)
+        llm.reset()
+        llm.eval(ids)  # keeps the last position's logits only
+        return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+
+    def transformers_logits(adapter: Path | None) -> np.ndarray:
+        _, model = load_merged(base, adapter, cache_dir=cache)
+        with torch.no_grad():
+            out = model(torch.tensor([chat_ids(tokenizer, guard.SYSTEM, prompt)])).logits[0, -1]
+        return out.double().numpy()
+
+    tokenizer, _ = load_merged(base, None, cache_dir=cache)
+    shift_llamacpp = llamacpp_logits(ADAPTER_DIR) - llamacpp_logits(None)
+    shift_transformers = transformers_logits(ADAPTER_DIR) - transformers_logits(None)
+    cosine = shift_llamacpp @ shift_transformers / np.linalg.norm(shift_llamacpp) / np.linalg.norm(shift_transformers)
+    assert np.linalg.norm(shift_llamacpp) > 1.0  # the adapter is applied at all
+    assert cosine > 0.99, cosine
+    assert any(cache.glob("polisher-*.lora.gguf"))  # converted once, into the cache
