@@ -98,6 +98,29 @@ def test_forbidden_terms_and_kept_terms_bind_the_generator() -> None:
     assert "kept term 'Kafka' missing" in warning and "forbidden term 'outage' present" in warning
 
 
+def test_a_rewrite_may_not_bring_jargon_back() -> None:
+    """IT->business: a rewrite with a glossary term or an acronym the draft had not is rejected."""
+    engine, text, warnings = run(Echo(lambda s: s + " The RCA and the SLO review follow."))
+    assert engine == "glossary" and "RCA" not in text
+    warning = next(w for w in warnings if "not used" in w)
+    assert "jargon 'rca' added" in warning and "jargon 'slo' added" in warning
+    engine, _, _ = run(Echo(lambda s: s + " A full review follows."))
+    assert engine == "model"  # plain words are fine
+
+
+def test_business_to_it_rewrites_keep_the_technical_terms_the_glossary_chose() -> None:
+    request = "Customers can't pay on the website since 09:40 and we need to be back in business within four hours."
+    draft = translate(request, direction=Direction.BUSINESS_TO_IT)
+    targets = [t.target for t in draft.terms]
+    assert targets
+    dropped = ModelStage(generator=Echo(lambda s: s.replace(targets[0], "a problem")))
+    result = translate(request, direction=Direction.BUSINESS_TO_IT, models=dropped)
+    assert result.engine == "glossary" and result.text == draft.text
+    assert any(f"kept term '{targets[0]}' missing" in w for w in result.warnings), result.warnings
+    kept = ModelStage(generator=Echo(lambda s: "Ticket: " + s))
+    assert translate(request, direction=Direction.BUSINESS_TO_IT, models=kept).engine == "model"
+
+
 def test_glossary_mode_never_calls_the_generator_and_model_mode_without_one_warns() -> None:
     generator = Echo()
     run(generator, mode=RewriteMode.GLOSSARY)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from models.base import GenerationTimeout, Generator
@@ -24,6 +24,7 @@ STRICT = (
     "draft, unchanged; write no digits at all outside the markers."
 )
 MIN_RATIO, MAX_RATIO = 0.5, 2.0
+JargonCheck = Callable[[str], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def restore(text: str, mapping: dict[str, str], masked_draft: str) -> tuple[str,
 
 
 def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbidden: Sequence[str],
-          kept: Sequence[str]) -> list[str]:
+          kept: Sequence[str], added_jargon: JargonCheck | None = None) -> list[str]:
     """Why a rewrite may not be used (empty when it may)."""
     problems = []
     facts_check = verify(facts, source, candidate)
@@ -74,7 +75,9 @@ def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbid
         problems.append("added numbers: " + ", ".join(facts_check.added))
     low = candidate.lower()
     problems += [f"forbidden term '{t}' present" for t in forbidden if re.search(rf"\b{re.escape(t.lower())}\b", low)]
-    problems += [f"kept term '{t}' missing" for t in kept if t not in candidate]
+    problems += [f"kept term '{t}' missing" for t in kept if t.lower() not in low]
+    if added_jargon is not None:
+        problems += [f"jargon '{t}' added" for t in added_jargon(candidate)]
     ratio = len(candidate.split()) / max(1, len(draft.split()))
     if not MIN_RATIO <= ratio <= MAX_RATIO:
         problems.append(f"length {ratio:.2f}x the draft")
@@ -82,8 +85,9 @@ def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbid
 
 
 def rewrite(draft: str, source: str, facts: Sequence[Fact], generator: Generator, *, forbidden: Sequence[str] = (),
-            kept: Sequence[str] = (), time_limit_s: float = 8.0) -> Outcome:
-    """One attempt, one stricter retry, else the draft."""
+            kept: Sequence[str] = (), added_jargon: JargonCheck | None = None, time_limit_s: float = 8.0) -> Outcome:
+    """One attempt, one stricter retry, else the draft. ``added_jargon(candidate)`` names the jargon a
+    rewrite brought back that the draft had not (a rewrite must not undo the glossary's work)."""
     deadline = time.monotonic() + time_limit_s
     masked, mapping = protect(draft, facts)
     reasons: list[str] = []
@@ -102,7 +106,10 @@ def rewrite(draft: str, source: str, facts: Sequence[Fact], generator: Generator
             reasons.append(f"the generator failed: {exc}")
             break
         candidate, problems = restore(raw.strip(), mapping, masked)
-        problems += check(candidate, draft, source, facts, forbidden, kept) if candidate else ["empty output"]
+        if not candidate:
+            problems.append("empty output")
+        else:
+            problems += check(candidate, draft, source, facts, forbidden, kept, added_jargon)
         if not problems:
             return Outcome(candidate, True)
         reasons.append("; ".join(problems))

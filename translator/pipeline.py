@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -123,18 +123,35 @@ class _Analysed:
             )
             covered = _covered(self.tokens, self.facts)
         with timer.stage("glossary"):
-            masked = self.document.masked
-            self.matches: list[Match] = [
-                m for m in self.matcher.find(self.tokens, covered) if not _inside_compound(masked, m.start, m.end)
-            ]
-            for m in self.matches:
-                for k in range(m.first, m.last + 1):
-                    covered[k] = True
+            self.matches: list[Match] = self._match(self.document.masked, self.tokens, covered)
             self.unknown, self.unknown_words = unknown_jargon(self.tokens, covered, self.facts)
         self.jargon_words = sum(
             readability.word_count(self.document.masked[m.start: m.end])
             for m in self.matches if m.entry.mode is not Mode.KEEP
         )
+
+    def _match(self, text: str, tokens: Sequence[Token], covered: list[bool]) -> list[Match]:
+        """Glossary matches outside facts and names; marks the tokens they cover in ``covered``."""
+        matches = [m for m in self.matcher.find(tokens, covered) if not _inside_compound(text, m.start, m.end)]
+        for m in matches:
+            for k in range(m.first, m.last + 1):
+                covered[k] = True
+        return matches
+
+    def jargon_in(self, text: str) -> set[str]:
+        """The jargon in a plain ``text`` (glossary terms to replace or forbid, and unknown jargon),
+        lower-cased: the guard compares a model's rewrite with the draft by it."""
+        tokens = tokenize(text)
+        facts = find_facts(text, is_term=self._spelled_as_term, spell_out=False)
+        covered = _covered(tokens, facts)
+        matches = self._match(text, tokens, covered)
+        terms = {text[m.start:m.end].lower() for m in matches if m.entry.mode is not Mode.KEEP}
+        return terms | {word.lower() for word in unknown_jargon(tokens, covered, facts)[0]}
+
+    def jargon_added_to(self, draft: str) -> Callable[[str], list[str]]:
+        """For a rewrite of ``draft``: the jargon the rewrite has and the draft had not."""
+        before = self.jargon_in(draft)
+        return lambda rewritten: sorted(self.jargon_in(rewritten) - before)
 
     def _spelled_as_term(self, word: str) -> bool:
         """'OOM-killed' and 'on-call' are glossary terms as spelled; 'auth-service' is a system's
@@ -217,9 +234,14 @@ def translate(
         warnings.append("The model rewrite applies to plain text only; the glossary rewrite is returned.")
     elif wants_model and models.generator is not None:
         with timer.stage("generate"):
-            keep_terms = [document.masked[m.start:m.end] for m in analysed.matches if m.entry.mode is Mode.KEEP]
+            must_keep = [document.masked[m.start:m.end] for m in analysed.matches if m.entry.mode is Mode.KEEP]
+            added_jargon = None
+            if direction is Direction.IT_TO_BUSINESS:  # no jargon back in
+                added_jargon = analysed.jargon_added_to(output)
+            else:  # the precise terms the glossary put in stay in
+                must_keep += [change.target for change in plan.ledger() if change.target]
             outcome = guard.rewrite(output, text, analysed.facts, models.generator, forbidden=plan.forbidden,
-                                    kept=keep_terms, time_limit_s=models.time_limit_s)
+                                    kept=must_keep, added_jargon=added_jargon, time_limit_s=models.time_limit_s)
         if outcome.accepted:
             output, engine = outcome.text, ENGINE_MODEL
         else:
