@@ -2,8 +2,8 @@
 
 1. LM-ranked renderings against always taking the first rendering: mean log-likelihood (by the same
    scorer) of both outputs, and 10 example diffs.
-2. Latency p50/p95 of a 60-word update: glossary only, scorer on, and scorer plus generation (SmolLM2 through
-   llama.cpp, zero-shot, behind the guard).
+2. Latency p50/p95 of a 60-word update: glossary only, scorer on, and scorer plus generation (the polisher:
+   SmolLM2 with the team's adapter, on llama.cpp when installed, behind the guard).
 3. The generator's guard acceptance rate on the dev sets and on the real postmortem paragraphs.
 """
 
@@ -67,13 +67,13 @@ def main() -> None:
     print(f"glossary only     p50={p50:.0f} p95={p95:.0f}")
     p50, p95 = timed(lambda: translate(UPDATE, models=ranked_stage), args.rounds)
     print(f"scorer on         p50={p50:.0f} p95={p95:.0f} (target p50 <= 250)")
-    generator = get_generator(ModelSettings(scorer="none", generator="llamacpp", embedder="none"))
+    generator = get_generator(ModelSettings(scorer="none", generator="polisher", embedder="none"))
     assert generator is not None
     full = ModelStage(scorer=scorer, generator=generator)
     p50, p95 = timed(lambda: translate(UPDATE, models=full), max(3, args.rounds // 4))
     print(f"scorer+generation p50={p50:.0f} p95={p95:.0f}")
 
-    print("== guard acceptance of SmolLM2 zero-shot (llama.cpp), rewrite=model")
+    print(f"== guard acceptance of {generator.name}, rewrite=model")
     sets = {
         "dev it2biz": [(t, Direction.IT_TO_BUSINESS) for t in texts[:12]],
         "dev biz2it": [(json.loads(line)["text"], Direction.BUSINESS_TO_IT)

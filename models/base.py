@@ -52,15 +52,16 @@ class Scorer(Protocol):
         """
         ...
 
-    def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
-        """Log-likelihood of each continuation given a shared prefix, per continuation token.
+    def score_continuations(self, spots: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
+        """For each spot ``(prefix, continuations)``: the log-likelihood of each continuation given
+        its prefix, per continuation token.
 
-        The prefix is run once and its cached state reused for every continuation, so
-        ranking alternatives of one spot costs little more than scoring the alternatives alone.
-        Continuations are appended to the prefix as-is: include the leading space where
-        the text has one (``prefix="The site was", continuations=[" down", " offline"]``).
-        The first continuation token is conditioned on the prefix (or on the start of text
-        when the prefix is empty). An empty continuation scores ``0.0``.
+        Each prefix runs once and its state is reused for all its continuations, so ranking the
+        alternatives of every spot of a text costs little more than scoring the alternatives alone.
+        Continuations are appended to the prefix as-is: include the leading space where the text has
+        one (``("The site was", [" down", " offline"])``). The first continuation token is conditioned
+        on the prefix (or on the start of text when the prefix is empty). An empty continuation
+        scores ``0.0``.
         """
         ...
 

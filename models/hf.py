@@ -8,6 +8,7 @@ Nothing is ever fetched from a hub: every ``from_pretrained`` runs with ``local_
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import shutil
@@ -146,9 +147,8 @@ def _save_converted(tokenizer: Any, model: Any, target: Path) -> None:
 class HFScorer:
     """Mean token log-likelihood under a causal LM (SmolLM2 by default).
 
-    The state of the last prefix is kept between calls of :meth:`score_continuations`: a
-    left-to-right pass over one text (each call's prefix extending the previous one) runs every
-    prefix token once in all.
+    :meth:`score_continuations` runs the prefixes of all spots in one batch, then every continuation
+    in one batch on a copy of its prefix's cached state: each prefix token runs once.
     """
 
     def __init__(
@@ -175,9 +175,6 @@ class HFScorer:
         vocab = self.tokenizer.get_vocab()
         self.start_id: int = int(vocab.get("<|endoftext|>", start))
         self._lock = threading.Lock()
-        self._prefix_ids: list[int] = []
-        self._prefix_cache: Any = None
-        self._prefix_logprobs: torch.Tensor | None = None
 
     def _encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -203,79 +200,71 @@ class HFScorer:
                 scores[i] = float(means[row])
         return scores
 
-    def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+    def score_continuations(self, spots: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
         # Trailing whitespace belongs to the next word for BPE tokenizers: move it onto the continuations.
-        stripped = prefix.rstrip()
-        space = prefix[len(stripped) :]
-        prefix_ids = [self.start_id, *self._encode(stripped)]
-        conts = [self._encode(space + c) if c else [] for c in continuations]
-        scores = [0.0] * len(continuations)
-        todo = [i for i, ids in enumerate(conts) if ids]
-        if not todo:
-            return scores
+        prefixes: list[list[int]] = []
+        conts: list[list[list[int]]] = []
+        for prefix, continuations in spots:
+            stripped = prefix.rstrip()
+            space = prefix[len(stripped):]
+            prefixes.append([self.start_id, *self._encode(stripped)])
+            conts.append([self._encode(space + c) if c else [] for c in continuations])
+        sums = [[0.0] * len(c) for c in conts]
+        if not any(ids for c in conts for ids in c):
+            return sums
         with self._lock, torch.inference_mode():
-            first_lp = self._run_prefix(prefix_ids)
-            for begin in range(0, len(todo), MAX_BATCH):
-                chunk = todo[begin : begin + MAX_BATCH]
-                for i in chunk:
-                    scores[i] = float(first_lp[conts[i][0]])  # first token: from the prefix alone
-                longer = [i for i in chunk if len(conts[i]) > 1]
-                if longer:
-                    self._score_rest(len(prefix_ids), longer, conts, scores)
-        return [s / len(c) if c else 0.0 for s, c in zip(scores, conts, strict=True)]
+            first_lp, cache, prefix_mask = self._run_prefixes(prefixes)
+            for s, spot_conts in enumerate(conts):
+                for j, ids in enumerate(spot_conts):
+                    if ids:
+                        sums[s][j] = float(first_lp[s, ids[0]])  # first token: from the prefix alone
+            rows = [(s, j) for s, c in enumerate(conts) for j, ids in enumerate(c) if len(ids) > 1]
+            for begin in range(0, len(rows), MAX_BATCH):
+                self._score_rest(rows[begin:begin + MAX_BATCH], conts, prefixes, cache, prefix_mask, sums)
+        return [[total / len(ids) if ids else 0.0 for total, ids in zip(spot_sums, spot_conts, strict=True)]
+                for spot_sums, spot_conts in zip(sums, conts, strict=True)]
 
-    def _run_prefix(self, prefix_ids: list[int]) -> torch.Tensor:
-        """Bring the kept prefix state to ``prefix_ids``, running only the tokens it lacks; returns the
-        log-probabilities of the next token."""
-        same = 0
-        for old, new in zip(self._prefix_ids, prefix_ids, strict=False):
-            if old != new:
-                break
-            same += 1
-        if same == len(prefix_ids) == len(self._prefix_ids) and self._prefix_logprobs is not None:
-            return self._prefix_logprobs
-        keep = min(same, len(prefix_ids) - 1)  # rerun at least one token: its logits give the next token's
-        cache = self._prefix_cache
-        if cache is None or keep == 0:
-            cache, keep = None, 0
-        elif keep < len(self._prefix_ids):
-            cache.crop(keep - len(self._prefix_ids))  # a negative count: tokens to drop from the end
-        self._prefix_ids, self._prefix_cache, self._prefix_logprobs = [], None, None  # until the run succeeds
-        positions = torch.arange(keep, len(prefix_ids)).unsqueeze(0)
-        out = self.model(input_ids=torch.tensor([prefix_ids[keep:]]), cache=cache, position_ids=positions,
-                         use_cache=True)
-        logprobs = torch.log_softmax(out.logits[0, -1].float(), dim=-1)
-        self._prefix_ids, self._prefix_cache, self._prefix_logprobs = list(prefix_ids), out.cache, logprobs
-        return logprobs
+    def _run_prefixes(self, prefixes: list[list[int]]) -> tuple[torch.Tensor, Any, torch.Tensor]:
+        """All prefixes in one right-padded batch: the next-token log-probabilities after each, the
+        cache, and the padding mask."""
+        width = max(len(p) for p in prefixes)
+        ids = torch.zeros((len(prefixes), width), dtype=torch.long)
+        mask = torch.zeros((len(prefixes), width), dtype=torch.long)
+        for row, prefix in enumerate(prefixes):
+            ids[row, :len(prefix)] = torch.tensor(prefix)
+            mask[row, :len(prefix)] = 1
+        # The decoder alone, then the vocabulary projection for each prefix's last position only.
+        out = self.model.base_model(input_ids=ids, attention_mask=mask, use_cache=True)
+        last = torch.tensor([len(p) - 1 for p in prefixes])
+        logits = self.model.get_output_embeddings()(out.last_hidden_state[torch.arange(len(prefixes)), last])
+        return torch.log_softmax(logits.float(), dim=-1), out.cache, mask
 
-    def _score_rest(self, prefix_len: int, chunk: list[int], conts: list[list[int]], scores: list[float]) -> None:
-        """Add the log-likelihood of tokens 2..n of each continuation (summed into ``scores``)."""
-        width = max(len(conts[i]) for i in chunk) - 1
-        ids = torch.zeros((len(chunk), width), dtype=torch.long)
-        mask = torch.zeros((len(chunk), prefix_len + width), dtype=torch.long)
-        mask[:, :prefix_len] = 1
-        targets = torch.zeros((len(chunk), width), dtype=torch.long)
-        for row, i in enumerate(chunk):
-            n = len(conts[i]) - 1
-            ids[row, :n] = torch.tensor(conts[i][:-1])
-            targets[row, :n] = torch.tensor(conts[i][1:])
-            mask[row, prefix_len : prefix_len + n] = 1
-        # A batch-sized copy of the prefix state (the forward pass appends to the cache it is given).
-        cache = _copy_cache(self._prefix_cache)
-        cache.batch_repeat_interleave(len(chunk))
-        positions = torch.arange(prefix_len, prefix_len + width).unsqueeze(0).expand(len(chunk), -1)
-        out = self.model(input_ids=ids, attention_mask=mask, cache=cache, position_ids=positions, use_cache=True)
-        # out.logits[:, j] predicts continuation token j+1 (ids[:, j] is token j)
-        token_lp = _token_logprobs(out.logits.float(), targets)
-        for row, i in enumerate(chunk):
-            n = len(conts[i]) - 1
-            scores[i] += float(token_lp[row, :n].sum())
-
-
-def _copy_cache(cache: Any) -> Any:
-    import copy
-
-    return copy.deepcopy(cache)
+    def _score_rest(self, rows: list[tuple[int, int]], conts: list[list[list[int]]], prefixes: list[list[int]],
+                    cache: Any, prefix_mask: torch.Tensor, sums: list[list[float]]) -> None:
+        """Add the log-likelihood of tokens 2..n of each continuation, on a copy of its prefix's state."""
+        width = max(len(conts[s][j]) for s, j in rows) - 1
+        owners = torch.tensor([s for s, _ in rows])
+        ids = torch.zeros((len(rows), width), dtype=torch.long)
+        targets = torch.zeros((len(rows), width), dtype=torch.long)
+        mask = torch.cat([prefix_mask[owners], torch.zeros((len(rows), width), dtype=torch.long)], dim=1)
+        positions = torch.zeros((len(rows), width), dtype=torch.long)
+        for row, (s, j) in enumerate(rows):
+            tokens, n = conts[s][j], len(conts[s][j]) - 1
+            ids[row, :n] = torch.tensor(tokens[:-1])
+            targets[row, :n] = torch.tensor(tokens[1:])
+            mask[row, prefix_mask.shape[1]:prefix_mask.shape[1] + n] = 1
+            positions[row] = torch.arange(len(prefixes[s]), len(prefixes[s]) + width)
+        rows_cache = copy.deepcopy(cache)  # the forward pass appends to the cache it is given
+        rows_cache.batch_select_indices(owners)
+        out = self.model.base_model(input_ids=ids, attention_mask=mask, cache=rows_cache, position_ids=positions,
+                                    use_cache=True)
+        # Hidden state k predicts continuation token k+1; project only the real (unpadded) positions.
+        real = mask[:, prefix_mask.shape[1]:].bool()
+        logits = self.model.get_output_embeddings()(out.last_hidden_state[real]).float()
+        token_lp = _token_logprobs(logits, targets[real])
+        totals = torch.zeros(len(rows), dtype=token_lp.dtype).index_add_(0, real.nonzero()[:, 0], token_lp)
+        for row, (s, j) in enumerate(rows):
+            sums[s][j] += float(totals[row])
 
 
 def _token_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

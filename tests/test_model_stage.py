@@ -151,14 +151,14 @@ class Prefers:
     name = "prefers"
 
     def __init__(self, word: str) -> None:
-        self.word, self.prefixes = word, []  # type: ignore[var-annotated]
+        self.word, self.asked = word, []  # type: ignore[var-annotated]
 
     def score(self, texts: Sequence[str]) -> list[float]:
-        self.prefixes.append(list(texts))
-        return [float(self.word in t) for t in texts]
+        raise AssertionError("ranking scores continuations after shared prefixes")
 
-    def score_continuations(self, prefix: str, continuations: Sequence[str]) -> list[float]:
-        raise AssertionError("ranking scores windows in one batch")
+    def score_continuations(self, spots: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
+        self.asked.append([(prefix, list(conts)) for prefix, conts in spots])
+        return [[float(self.word in c) for c in conts] for _, conts in spots]
 
 
 def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
@@ -170,12 +170,13 @@ def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
     ranked = translate("We filed a zorblet today.", glossaries=layers, models=ModelStage(scorer=scorer))
     assert ranked.text == "We filed an incident note today."
     assert ranked.terms[0].target == "incident note"
-    assert scorer.prefixes == [["We filed a outage report today.", "We filed a incident note today."]]
+    # One call for the whole text: the words before the spot once, each candidate with the words after it.
+    assert scorer.asked == [[("We filed a ", ["outage report today.", "incident note today."])]]
 
 
 def test_a_failing_scorer_leaves_the_deterministic_choice() -> None:
     class Failing(Prefers):
-        def score(self, texts: Sequence[str]) -> list[float]:
+        def score_continuations(self, spots: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
             raise RuntimeError("model file truncated")
 
     layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("outage report", "incident note"),

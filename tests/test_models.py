@@ -318,56 +318,42 @@ def test_scorer_from_a_local_directory(tiny_causal: Path) -> None:
 
 
 def test_score_continuations_match_full_text_scores(tiny_causal: Path) -> None:
-    """With the prefix run once and its cache reused, per-continuation scores equal what scoring each
-    whole text gives for the same tokens (padding and batching included)."""
-    from models.hf import HFScorer
+    """With each prefix run once and its cache reused, per-continuation scores equal what scoring each
+    whole text gives for the same tokens (prefixes of different lengths, padding and batching included)."""
+    from models.hf import MAX_BATCH, HFScorer
 
     scorer = get_scorer(ModelSettings(scorer_path=tiny_causal, dtype="float32"))
     assert isinstance(scorer, HFScorer)
-    prefix = "we will have the time to"
-    continuations = [" make", " make it work for the people", " go back", "", " see what they know about it now"]
+    spots = [("we will have the time to", [" make", " make it work for the people", " go back", "",
+                                         " see what they know about it now"]),
+             ("they", [" know", " know the time"]),
+             ("", ["the people", "time"])]
 
     def tokens(text: str) -> int:
         return len(scorer.tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    got = scorer.score_continuations(prefix, continuations)
-    prefix_total = scorer.score([prefix])[0] * tokens(prefix)
-    for continuation, score in zip(continuations, got, strict=True):
-        if not continuation:
-            assert score == 0.0
-            continue
-        full_total = scorer.score([prefix + continuation])[0] * tokens(prefix + continuation)
-        expected = (full_total - prefix_total) / tokens(continuation)
-        assert score == pytest.approx(expected, abs=2e-3), continuation
+    got = scorer.score_continuations(spots)
+    assert [len(g) for g in got] == [5, 2, 2]
+    for (prefix, continuations), scores in zip(spots, got, strict=True):
+        prefix_total = scorer.score([prefix])[0] * tokens(prefix)
+        for continuation, score in zip(continuations, scores, strict=True):
+            if not continuation:
+                assert score == 0.0
+                continue
+            full_total = scorer.score([prefix + continuation])[0] * tokens(prefix + continuation)
+            expected = (full_total - prefix_total) / tokens(continuation)
+            assert score == pytest.approx(expected, abs=2e-3), (prefix, continuation)
     # A trailing space on the prefix moves onto the continuations: same tokens, same scores.
-    assert scorer.score_continuations(prefix + " ", [c.lstrip() for c in continuations[:3]]) == pytest.approx(
-        got[:3], abs=1e-4)
-    # More continuations than one batch holds: every batch starts again from the same prefix state.
-    many = [f" {w}" for w in "make go see know take come think look want give use find tell ask work seem feel "
-            "try leave call keep let begin show hear play run move like live believe hold bring happen write "
-            "provide sit stand lose pay meet".split()]
-    assert len(many) > 32
-    batched = scorer.score_continuations(prefix, many)
-    assert batched[:5] == pytest.approx(scorer.score_continuations(prefix, many[:5]), abs=1e-4)
-    assert batched[-3:] == pytest.approx(scorer.score_continuations(prefix, many[-3:]), abs=1e-4)
-    # An empty prefix: the first token is conditioned on the start of text, as in score().
-    assert scorer.score_continuations("", ["the people"]) == pytest.approx(scorer.score(["the people"]), abs=1e-4)
-
-
-def test_prefix_state_is_reused_across_calls_without_changing_scores(tiny_causal: Path) -> None:
-    """A left-to-right pass (each prefix extending the last), a shorter prefix, and an unrelated one
-    all give what a scorer with no kept state gives."""
-    from models.hf import HFScorer
-
-    warm = HFScorer(tiny_causal, dtype="float32")
-    alternatives = [" people", " time", " work that we know"]
-    prefixes = ["we will", "we will have the", "we will have the time to make", "we will have",
-                "they know", "they know", "", "we will have the time to make it"]
-    for prefix in prefixes:
-        cold = HFScorer(tiny_causal, dtype="float32")
-        assert warm.score_continuations(prefix, alternatives) == pytest.approx(
-            cold.score_continuations(prefix, alternatives), abs=1e-4), prefix
-    assert warm._prefix_ids[0] == warm.start_id
+    prefix, continuations = spots[0]
+    moved = scorer.score_continuations([(prefix + " ", [c.lstrip() for c in continuations[:3]])])
+    assert moved[0] == pytest.approx(got[0][:3], abs=1e-4)
+    # One spot alone scores as it does among others; more continuations than one batch holds too.
+    assert scorer.score_continuations([spots[1]])[0] == pytest.approx(got[1], abs=1e-4)
+    many = [f" {w} the time" for w in ("make", "have", "go", "see", "know", "work", "people")] * (MAX_BATCH // 5)
+    batched = scorer.score_continuations([(prefix, many)])[0]
+    assert batched[:5] == pytest.approx(scorer.score_continuations([(prefix, many[:5])])[0], abs=1e-4)
+    assert batched[-3:] == pytest.approx(scorer.score_continuations([(prefix, many[-3:])])[0], abs=1e-4)
+    assert scorer.score_continuations([]) == []
 
 
 def test_scorer_dtype_auto_follows_the_cpu(tiny_causal: Path) -> None:
@@ -396,8 +382,9 @@ def test_real_smollm2_scorer_prefers_fluent_text() -> None:
         "Minutes payment the morning forty was this unavailable service for.",
     ])
     assert fluent > scrambled + 1.0
-    better, worse = scorer.score_continuations(
-        "Customers could not pay because the", [" database ran out of disk space.", " database ran of out space disk."]
+    prefix = "Customers could not pay because the"
+    [[better, worse]] = scorer.score_continuations(
+        [(prefix, [" database ran out of disk space.", " database ran of out space disk."])]
     )
     assert better > worse
 

@@ -1,6 +1,8 @@
 """LM-ranked renderings: where a term has several fitting renderings, a causal LM picks the most
-fluent. Only the spots that differ are scored, each in a short window of its own sentence, and all
-windows of a text go to the scorer in one batch, so ranking costs one forward pass per text."""
+fluent. Only the spots that differ are scored, each in a short window of its own sentence: the few
+words before the spot are the shared prefix, each candidate with the words after it a continuation,
+and all spots of a text go to the scorer together (its prefixes in one batch, its continuations in
+another)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from models.base import Scorer
 from translator.rewrite import Edit, Plan, apply
 
-LEFT_WORDS, RIGHT_WORDS = 6, 4
+LEFT_WORDS, RIGHT_WORDS = 6, 3
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 
 
@@ -37,17 +39,13 @@ def rank(text: str, plan: Plan, scorer: Scorer) -> int:
     spots = [s for s in plan.spots if len(s.candidates) > 1]
     if not spots:
         return 0
-    windows, owners = [], []
-    for index, spot in enumerate(spots):
+    windows = []
+    for spot in spots:
         left, right = _window(text, fixed, spot.start, spot.end)
-        for candidate in spot.candidates:
-            windows.append(f"{left}{candidate}{right}".strip())
-            owners.append(index)
-    scores = scorer.score(windows)
+        windows.append((left, [f"{candidate}{right}".rstrip() for candidate in spot.candidates]))
     changed = 0
-    for index, spot in enumerate(spots):
-        mine = [score for owner, score in zip(owners, scores, strict=True) if owner == index]
-        best = max(range(len(mine)), key=mine.__getitem__)
+    for spot, scores in zip(spots, scorer.score_continuations(windows), strict=True):
+        best = max(range(len(scores)), key=scores.__getitem__)
         changed += best != spot.chosen
         spot.chosen = best
     return changed
