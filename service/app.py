@@ -29,7 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.resolved_database_url(), cache_ttl=settings.glossary_cache_ttl)
+    store = Store(settings.resolved_database_url(), cache_ttl=settings.glossary_cache_ttl,
+                  key_cache_ttl=settings.key_cache_ttl, key_outage_grace=settings.key_outage_grace)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     #: How stale a process's compiled copy of a stored glossary may be, in seconds.
     glossary_cache_ttl: float = 2.0
+    #: How long a verified API key is trusted without asking the database again, in seconds; 0 (the
+    #: default) checks every request, so a revocation from any process takes effect at once.
+    key_cache_ttl: float = 0.0
+    #: While the database is unreachable, keys verified within this many seconds are still trusted,
+    #: so translation goes on through an outage; 0 turns this off.
+    key_outage_grace: float = 900.0
     #: Load the transformer stage (scorer, generator, embedder: see models/config.py for JARGON_SCORER...).
     models_enabled: bool = True
     #: Per-request time limit of the model stage, in seconds; past it, the deterministic draft.

@@ -159,3 +159,45 @@ def test_database_file_read_only_by_permissions(tmp_path: Path, filled: tuple[Pa
         assert snapshot(reopened) == before
     finally:
         reopened.close()
+
+
+def test_known_keys_keep_translating_through_an_outage(tmp_path: Path) -> None:
+    """API-key mode: a key verified before the database went away still translates (within the
+    grace period); an unknown key cannot be checked (503), and writes fail whole (503)."""
+    path = tmp_path / "db" / "jargon.db"
+    seed = Store(f"sqlite:///{path}")
+    seed.migrate()
+    _, secret = seed.create_key("acme", "ci", ["write"])
+    _, other = seed.create_key("acme", "other", ["read"])
+    seed.close()
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{path}", rate_limit_per_minute=0,
+                        key_cache_ttl=0.0, key_outage_grace=60.0)
+    with TestClient(create_app(settings)) as client:
+        auth = {"Authorization": f"Bearer {secret}"}
+        assert client.post("/v1/translate", json={"text": TEXT}, headers=auth).status_code == 200
+        client.app.state.store.close()  # type: ignore[attr-defined]  # drop pooled connections
+        path.rename(path.with_suffix(".moved"))
+        path.mkdir()  # a directory where the file was: SQLite cannot open it, even as root
+
+        during = client.post("/v1/translate", json={"text": TEXT}, headers=auth)
+        assert during.status_code == 200, during.text
+        assert "09:10" in during.json()["text"]
+        unknown = client.post("/v1/translate", json={"text": TEXT}, headers={"Authorization": f"Bearer {other}"})
+        assert unknown.status_code == 503 and unknown.json()["error"]["code"] == "store_unavailable"
+        write = client.post("/v1/glossaries", json={"name": "new"}, headers=auth)
+        assert write.status_code == 503 and write.json()["error"]["code"] == "store_unavailable"
+
+    path.rmdir()
+    path.with_suffix(".moved").rename(path)
+    assert Store(f"sqlite:///{path}").list_glossaries("acme") == []  # nothing was written
+
+
+def test_a_revoked_key_stops_at_once_in_the_process_that_revoked_it(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'keys.db'}", key_cache_ttl=3600.0)
+    store.migrate()
+    prefix, secret = store.create_key("acme", "ci", ["read"])
+    assert store.authenticate(secret) is not None
+    assert store.authenticate(secret) is not None  # from the cache
+    store.revoke_key(prefix)
+    assert store.authenticate(secret) is None
+    assert store.authenticate(secret + "x") is None

@@ -1,4 +1,4 @@
-"""Per-process cache of compiled glossary layers, revalidated against the database every `ttl` seconds."""
+"""Per-process caches: compiled glossary layers (revalidated every `ttl` seconds) and verified API keys."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from threading import Lock
 
 from glossary.layers import Layer
+from glossary.store.records import ApiKeyInfo
 
 
 class LayerCache:
@@ -44,3 +45,43 @@ class LayerCache:
         """Drop a glossary's head after a write in this process, so that the write shows at once."""
         with self._lock:
             self._heads.pop((org, name), None)
+
+
+class KeyCache:
+    """Recently verified API keys, by the hash of their secret (never the secret itself).
+
+    A key verified less than ``ttl`` seconds ago is trusted without a query. While the database is
+    unavailable, a key verified less than ``grace`` seconds ago is still trusted, so that translation
+    (which needs no database) goes on through an outage. A revocation in this process takes effect at
+    once; one made in another process within ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float, grace: float) -> None:
+        self._ttl, self._grace = ttl, grace
+        self._lock = Lock()
+        self._keys: dict[str, tuple[float, ApiKeyInfo]] = {}
+
+    def fresh(self, digest: str) -> ApiKeyInfo | None:
+        return self._get(digest, self._ttl)
+
+    def within_grace(self, digest: str) -> ApiKeyInfo | None:
+        return self._get(digest, self._grace)
+
+    def _get(self, digest: str, max_age: float) -> ApiKeyInfo | None:
+        with self._lock:
+            found = self._keys.get(digest)
+        if found is None or time.monotonic() - found[0] >= max_age:
+            return None
+        return found[1]
+
+    def remember(self, digest: str, info: ApiKeyInfo | None) -> None:
+        with self._lock:
+            if info is None:
+                self._keys.pop(digest, None)
+            else:
+                self._keys[digest] = (time.monotonic(), info)
+
+    def forget_prefix(self, prefix: str) -> None:
+        with self._lock:
+            for digest in [d for d, (_, info) in self._keys.items() if info.prefix == prefix]:
+                del self._keys[digest]

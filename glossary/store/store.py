@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from glossary.entry import Direction, Entry
 from glossary.layers import Layer, glossary_label
 from glossary.store import keys
-from glossary.store.cache import LayerCache
+from glossary.store.cache import KeyCache, LayerCache
 from glossary.store.engine import WRITE, make_engine, migrate
 from glossary.store.entries import Plan, dump, entry_of, fill, plan, source_key
 from glossary.store.errors import AlreadyExists, InvalidValue, NotFound, PreconditionFailed, StoreUnavailable
@@ -57,10 +57,12 @@ class _NothingChanged(Exception):
 class Store:
     """Glossaries in SQLite (`sqlite:///path`) or PostgreSQL (`postgresql+psycopg://...`)."""
 
-    def __init__(self, url: str, *, cache_ttl: float = 2.0) -> None:
+    def __init__(self, url: str, *, cache_ttl: float = 2.0, key_cache_ttl: float = 0.0,
+                 key_outage_grace: float = 900.0) -> None:
         self._engine = make_engine(url)
         self._writer = self._engine.execution_options(**{WRITE: True})
         self._cache = LayerCache(cache_ttl)
+        self._keys = KeyCache(key_cache_ttl, key_outage_grace)
 
     def migrate(self) -> None:
         """Create or upgrade the schema."""
@@ -329,10 +331,24 @@ class Store:
     def revoke_key(self, prefix: str) -> None:
         with self._session(write=True) as session:
             keys.revoke_key(session, prefix)
+        self._keys.forget_prefix(prefix)
 
     def authenticate(self, secret: str) -> ApiKeyInfo | None:
-        with self._session() as session:
-            return keys.authenticate(session, secret)
+        """The live key whose secret this is, or None; see :class:`KeyCache` for what is cached and why."""
+        digest = keys.hash_secret(secret)
+        cached = self._keys.fresh(digest)
+        if cached is not None:
+            return cached
+        try:
+            with self._session() as session:
+                info = keys.authenticate(session, secret)
+        except StoreUnavailable:
+            cached = self._keys.within_grace(digest)
+            if cached is None:
+                raise
+            return cached
+        self._keys.remember(digest, info)
+        return info
 
     # --- plumbing ----------------------------------------------------------------------------
 
