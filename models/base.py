@@ -68,7 +68,12 @@ class Scorer(Protocol):
 
 @runtime_checkable
 class Generator(Protocol):
-    """Text generation from an instruction prompt."""
+    """Text generation from an instruction prompt.
+
+    A generator fine-tuned on the guard's own system prompt (the polisher) may set an attribute
+    ``trained_on_system = True``: the guard then retries with that prompt, sampled, instead of a
+    stricter prompt the model has never seen.
+    """
 
     name: str
 

@@ -16,8 +16,9 @@ class LlamaCppGenerator:
     """Chat completion with the chat template stored in the GGUF; streams, so it can stop at the deadline."""
 
     def __init__(self, path: Path, *, n_threads: int | None = None, n_ctx: int = 2048, seed: int = 0,
-                 lora_path: Path | None = None, name: str | None = None) -> None:
-        """``lora_path``: a llama.cpp LoRA adapter (GGUF) applied on top of the model at full strength."""
+                 lora_path: Path | None = None, name: str | None = None, trained_on_system: bool = False) -> None:
+        """``lora_path``: a llama.cpp LoRA adapter (GGUF) applied on top of the model at full strength;
+        ``trained_on_system``: see :class:`models.base.Generator`."""
         from llama_cpp import Llama
 
         if path.suffix != ".gguf" or not path.is_file():
@@ -30,6 +31,8 @@ class LlamaCppGenerator:
             raise ModelUnavailable(f"the llamacpp generator cannot load {path}: {error}") from error
         self.path = path
         self.name = name or f"llamacpp:{path.stem}"
+        self.trained_on_system = trained_on_system
+        self.seed = seed
         self._lock = threading.Lock()  # a Llama context is not thread-safe
 
     def generate(
@@ -53,6 +56,7 @@ class LlamaCppGenerator:
                 max_tokens=max_new_tokens,
                 temperature=temperature,
                 top_k=1 if temperature <= 0 else 40,  # greedy at temperature 0
+                seed=self.seed,  # sampled replies are reproducible too
                 stream=True,
             )
             for chunk in stream:

@@ -86,6 +86,24 @@ def test_a_stricter_retry_comes_before_giving_up() -> None:
     assert generator.calls == 2
 
 
+def test_a_model_trained_on_the_guards_prompt_is_retried_with_it_sampled() -> None:
+    from translator.guard import RETRY_TEMPERATURE, STRICT, SYSTEM
+
+    class Recording(Echo):
+        def generate(self, prompt: str, *, system: str | None = None, max_new_tokens: int = 256,
+                     timeout_s: float = 10.0, temperature: float = 0.0) -> str:
+            self.asked.append((system, temperature))
+            return super().generate(prompt, system=system, max_new_tokens=max_new_tokens, timeout_s=timeout_s,
+                                    temperature=temperature)
+
+    for trained, expected in ((False, [(SYSTEM, 0.0), (STRICT, 0.0)]),
+                              (True, [(SYSTEM, 0.0), (SYSTEM, RETRY_TEMPERATURE)])):
+        generator = Recording(lambda s: s + " 7 more.")
+        generator.asked, generator.trained_on_system = [], trained  # type: ignore[attr-defined]
+        run(generator)
+        assert generator.asked == expected  # type: ignore[attr-defined]
+
+
 def test_forbidden_terms_and_kept_terms_bind_the_generator() -> None:
     glossary = [Layer("glossary:brand", (
         Entry(source="Kafka", mode="keep", explanation="Product name."),

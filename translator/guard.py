@@ -24,6 +24,9 @@ STRICT = (
     "draft, unchanged; write no digits at all outside the markers."
 )
 MIN_RATIO, MAX_RATIO = 0.5, 2.0
+#: The retry of a model fine-tuned on SYSTEM (the polisher): the prompt it knows, sampled. A stricter
+#: prompt helps instruction-following models, but is a prompt such a model has never seen.
+RETRY_TEMPERATURE = 0.7
 JargonCheck = Callable[[str], Sequence[str]]
 
 
@@ -86,19 +89,22 @@ def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbid
 
 def rewrite(draft: str, source: str, facts: Sequence[Fact], generator: Generator, *, forbidden: Sequence[str] = (),
             kept: Sequence[str] = (), added_jargon: JargonCheck | None = None, time_limit_s: float = 8.0) -> Outcome:
-    """One attempt, one stricter retry, else the draft. ``added_jargon(candidate)`` names the jargon a
+    """One attempt, one retry (a stricter prompt; or, for a model trained on :data:`SYSTEM`, a sampled
+    reply), else the draft. ``added_jargon(candidate)`` names the jargon a
     rewrite brought back that the draft had not (a rewrite must not undo the glossary's work)."""
     deadline = time.monotonic() + time_limit_s
     masked, mapping = protect(draft, facts)
     reasons: list[str] = []
-    for system in (SYSTEM, STRICT):
+    attempts = ((SYSTEM, 0.0), (SYSTEM, RETRY_TEMPERATURE)) if getattr(generator, "trained_on_system", False) \
+        else ((SYSTEM, 0.0), (STRICT, 0.0))
+    for system, temperature in attempts:
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
             reasons.append("time limit reached")
             break
         try:
             raw = generator.generate(f"Draft:\n{masked}\n\nRewrite:", system=system, timeout_s=remaining,
-                                     max_new_tokens=max(64, 2 * len(masked.split()) + 32))
+                                     max_new_tokens=max(64, 2 * len(masked.split()) + 32), temperature=temperature)
         except GenerationTimeout:
             reasons.append("the generator ran past the time limit")
             break

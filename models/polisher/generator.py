@@ -98,6 +98,7 @@ class PolisherGenerator:
         self.tokenizer, model = load_merged(base, adapter, cache_dir=cache_dir, save_merged=save_merged)
         self.model = model.to(device)
         self.name = f"polisher:{adapter_digest(adapter)}" if adapter else f"zero-shot:{base.stem}"
+        self.trained_on_system = adapter is not None
         self._lock = threading.Lock()
 
     def generate(
@@ -143,7 +144,7 @@ def llamacpp_polisher(adapter: Path | None, base: Path, cache_dir: Path, *, n_th
     if adapter is None:
         return LlamaCppGenerator(base, n_threads=n_threads, n_ctx=n_ctx, name=f"zero-shot:{base.stem}")
     return LlamaCppGenerator(base, n_threads=n_threads, n_ctx=n_ctx, lora_path=gguf_adapter(adapter, base, cache_dir),
-                             name=f"polisher:{adapter_digest(adapter)}")
+                             name=f"polisher:{adapter_digest(adapter)}", trained_on_system=True)
 
 
 def build(adapter: Path | None, *, runtime: PolisherRuntime = "auto", cache_dir: Path, n_threads: int | None = None,
