@@ -278,3 +278,14 @@ def test_real_minilm_suggests_related_entries() -> None:
     suggested = {s.lower() for terms in result.suggestions.values() for s in terms}
     assert suggested & {"alerting system", "monitoring system", "alert fatigue", "flapping", "alert", "dashboard",
                         "observability", "pager", "paging", "on-call"}, suggested
+
+
+def test_protect_never_masks_inside_a_marker_or_a_longer_fact() -> None:
+    draft = "Only 1 engineer knows it; docs 40% done by 12 April at 06:00, v2.1 on *.corp.example.com, x1 kept."
+    facts = find_facts(draft)
+    masked, mapping = protect(draft, facts)
+    assert "⟦⟦" not in masked and "⟧⟧" not in masked
+    assert sorted(mapping.values()) == sorted({f.plain or f.text for f in facts})
+    assert "x1 kept" in masked  # a digit inside a word is not the fact 1
+    restored, problems = restore(masked, mapping, masked)
+    assert problems == [] and restored == draft

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from models.base import GenerationTimeout, Generator
@@ -39,16 +39,28 @@ class Outcome:
     reasons: tuple[str, ...] = ()
 
 
+def _literal(value: str) -> str:
+    """A pattern for ``value`` as a whole: not the 1 of 14:05 or x1, nor the 2 of 2.5."""
+    left = (r"(?<!\w)" if value[0].isalnum() else "") + (r"(?<!\d\.)" if value[0].isdigit() else "")
+    right = (r"(?!\w)" if value[-1].isalnum() else "") + (r"(?!\.\d)" if value[-1].isdigit() else "")
+    return f"{left}{re.escape(value)}{right}"
+
+
+def replace_all(text: str, replacements: Mapping[str, str]) -> str:
+    """Every occurrence of each key replaced by its value in one pass, the longest key first at each
+    position: nothing is replaced twice (a marker's digit is never taken for a fact)."""
+    if not replacements:
+        return text
+    pattern = re.compile("|".join(_literal(k) for k in sorted(replacements, key=len, reverse=True)))
+    return pattern.sub(lambda m: replacements[m.group(0)], text)
+
+
 def protect(draft: str, facts: Sequence[Fact]) -> tuple[str, dict[str, str]]:
-    """Replace each locked fact in the draft by a numbered placeholder."""
-    mapping: dict[str, str] = {}
-    masked = draft
-    for fact in sorted({f.plain or f.text for f in facts}, key=len, reverse=True):
-        if fact in masked:
-            marker = f"⟦{len(mapping) + 1}⟧"
-            mapping[marker] = fact
-            masked = masked.replace(fact, marker)
-    return masked, mapping
+    """Replace each locked fact in the draft by a numbered placeholder (the longest fact is ⟦1⟧)."""
+    values = sorted({f.plain or f.text for f in facts}, key=len, reverse=True)
+    present = [v for v in values if re.search(_literal(v), draft)]
+    mapping = {f"⟦{k}⟧": value for k, value in enumerate(present, 1)}
+    return replace_all(draft, {value: marker for marker, value in mapping.items()}), mapping
 
 
 def restore(text: str, mapping: dict[str, str], masked_draft: str) -> tuple[str, list[str]]:

@@ -150,9 +150,9 @@ def mask(text: str, mapping: dict[str, str], facts: Sequence[Any]) -> str:
             if value in fact.forms():
                 for form in fact.forms():
                     by_form.setdefault(form, marker)
-    for form in sorted(by_form, key=len, reverse=True):
-        text = text.replace(form, by_form[form])
-    return text
+    from translator.guard import replace_all
+
+    return replace_all(text, by_form)
 
 
 def process(record: dict[str, Any]) -> tuple[Example | None, list[str]]:
