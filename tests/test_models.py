@@ -484,3 +484,44 @@ def test_openai_backend_unreachable_server_is_unavailable() -> None:
     assert generator is not None
     with pytest.raises(ModelUnavailable, match="cannot reach the server"):
         generator.generate("hello", timeout_s=5)
+
+
+def test_marker_constraint_holds_decoding_to_the_placeholder_protocol() -> None:
+    """On SmolLM2's real vocabulary: inside a marker only a digit still owed (then ⟧) may follow, the
+    reply cannot end while a marker is owed, and no marker starts once all are written."""
+    pytest.importorskip("llama_cpp")
+    import numpy as np
+    from llama_cpp import Llama
+
+    from models.llamacpp import MarkerVocabulary
+    from models.paths import smollm2_gguf
+
+    llm = Llama(model_path=str(smollm2_gguf()), vocab_only=True, verbose=False)
+    vocabulary = MarkerVocabulary(llm)
+    assert vocabulary.for_prompt("Draft:\nno markers here\n\nRewrite:") is None
+    constraint = vocabulary.for_prompt("Draft:\nUp at ⟦1⟧, down at ⟦2⟧ and ⟦2⟧.\n\nRewrite:")
+    assert constraint is not None
+    prompt = [1, 2, 3]
+
+    def allowed(reply: str) -> set[bytes]:
+        """The pieces that may come next; the end of the reply shows as b"<end>"."""
+        ids = prompt + (llm.tokenize(reply.encode(), add_bos=False, special=False) if reply else [])
+        scores = constraint(np.array(ids, dtype=np.intc), np.zeros(llm.n_vocab(), dtype=np.single))
+        return {b"<end>" if i == llm.token_eos() else vocabulary.pieces[i] for i in np.flatnonzero(np.isfinite(scores))}
+
+    constraint(np.array(prompt, dtype=np.intc), np.zeros(llm.n_vocab(), dtype=np.single))  # the reply starts here
+    eos = b"<end>"
+    assert eos not in allowed("Up at")  # markers are owed
+    inside = allowed("Up at ⟦")
+    assert {b"1", b"2"} <= inside and b"3" not in inside and b" the" not in inside
+    third = allowed("Up at ⟦1⟧, down at ⟦2⟧ and ⟦")  # ⟦1⟧ is spent, ⟦2⟧ is owed once more
+    assert b"2" in third and b"1" not in third
+    closing = allowed("Up at ⟦1⟧, down at ⟦2⟧ and ⟦2")
+    assert closing and all("⟧".encode().startswith(piece) for piece in closing)
+    done = "Up at ⟦1⟧, down at ⟦2⟧ and ⟦2⟧."
+    assert eos in allowed(done)
+    # All written: after the two bytes that ⟦ shares with ⟧, neither may be completed.
+    ids = prompt + llm.tokenize((done + " ⟦").encode(), add_bos=False, special=False)[:-1]
+    scores = constraint(np.array(ids, dtype=np.intc), np.zeros(llm.n_vocab(), dtype=np.single))
+    assert not np.isfinite(scores[vocabulary.completes_open]).any()
+    assert not np.isfinite(scores[vocabulary.completes_close]).any()
