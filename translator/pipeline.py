@@ -138,20 +138,23 @@ class _Analysed:
                 covered[k] = True
         return matches
 
-    def jargon_in(self, text: str) -> set[str]:
-        """The jargon in a plain ``text`` (glossary terms to replace or forbid, and unknown jargon),
-        lower-cased: the guard compares a model's rewrite with the draft by it."""
+    def jargon_in(self, text: str) -> dict[str, str]:
+        """The jargon in a plain ``text`` (the glossary entries to replace or forbid that match, and
+        unknown jargon), each as written, by a key that ignores inflection and case ('retries' and
+        'Retry' are one entry): the guard compares a model's rewrite with the draft by it."""
         tokens = tokenize(text)
         facts = find_facts(text, is_term=self._spelled_as_term, spell_out=False)
         covered = _covered(tokens, facts)
         matches = self._match(text, tokens, covered)
-        terms = {text[m.start:m.end].lower() for m in matches if m.entry.mode is not Mode.KEEP}
-        return terms | {word.lower() for word in unknown_jargon(tokens, covered, facts)[0]}
+        found = {f"entry:{m.entry.source.lower()}": text[m.start:m.end]
+                 for m in matches if m.entry.mode is not Mode.KEEP}
+        found |= {f"word:{word.lower()}": word for word in unknown_jargon(tokens, covered, facts)[0]}
+        return found
 
     def jargon_added_to(self, draft: str) -> Callable[[str], list[str]]:
         """For a rewrite of ``draft``: the jargon the rewrite has and the draft had not."""
-        before = self.jargon_in(draft)
-        return lambda rewritten: sorted(self.jargon_in(rewritten) - before)
+        before = self.jargon_in(draft).keys()
+        return lambda rewritten: [word for key, word in self.jargon_in(rewritten).items() if key not in before]
 
     def _spelled_as_term(self, word: str) -> bool:
         """'OOM-killed' and 'on-call' are glossary terms as spelled; 'auth-service' is a system's
