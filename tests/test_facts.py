@@ -15,6 +15,8 @@ def kinds(text: str) -> list[tuple[str, str]]:
     ("text", "kind", "fact"),
     [
         ("Refunds reached 1,250 orders.", "number", "1,250"),
+        ("One SEV2 on the 12th (DNS, 18 min).", "ordinal", "12th"),
+        ("Third-party outage, our 3rd this year.", "ordinal", "3rd"),
         ("Error rate fell to 0.4% overnight.", "percent", "0.4%"),
         ("About 12 percent of logins failed.", "percent", "12 percent"),
         ("The overrun is $48,500 this month.", "money", "$48,500"),

@@ -63,6 +63,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                    r"|\b[\w-]{1,200}\.(?:ya?ml|json|py|js|ts|go|rs|java|sh|conf|cfg|ini|toml|log|csv|sql|tf|xml|html?|md|txt|env)\b"
                    r"|(?<![\w/.])(?:/[\w.-]+){2,}/?"),
     ("network", r"(?<![\w/])/\d{1,2}\b"),
+    ("ordinal", r"\b\d+(?:st|nd|rd|th)\b"),
     ("number", r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])"),
 )
 #: No fact starts inside a word, so one look-behind spares trying every alternative there.
