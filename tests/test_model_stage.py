@@ -299,3 +299,25 @@ def test_a_rewrite_may_inflect_the_jargon_the_draft_kept() -> None:
     stage = ModelStage(generator=Echo(lambda s: s.replace("retries", "Retry")))
     result = translate(text, explain=True, models=stage)
     assert result.engine == "model" and "Retry (" in result.text, result.warnings
+
+
+def test_a_fact_pinned_on_another_subject_is_rejected() -> None:
+    from translator.guard import detached
+
+    draft = ("Uptime was ⟦1⟧ this month against a promise of ⟦2⟧; one major incident on ⟦4⟧ "
+             "(the wrong setting of the online address book, ⟦3⟧).")
+    swapped = ("The ⟦1⟧ month's service was ⟦2⟧ against a promise of ⟦3⟧. One major change was the wrong "
+               "setting of the online address book on ⟦4⟧.")
+    assert detached(swapped, draft, {"⟦3⟧": "18 min"}) == ["'18 min' moved away from the words around it"]
+    reworded = ("This month uptime was ⟦1⟧, against a promised ⟦2⟧. On ⟦4⟧ one major incident: the online "
+                "address book was set wrong (⟦3⟧).")
+    assert detached(reworded, draft, {}) == []
+
+
+def test_swapped_facts_fall_back_to_the_draft() -> None:
+    def swap(draft: str) -> str:
+        return draft.replace("⟦1⟧", "⟦x⟧").replace("⟦3⟧", "⟦1⟧").replace("⟦x⟧", "⟦3⟧")
+
+    engine, text, warnings = run(Echo(swap))
+    assert engine == "glossary" and text == translate(UPDATE).text
+    assert any("moved away from the words around it" in w for w in warnings), warnings

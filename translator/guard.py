@@ -79,6 +79,38 @@ def restore(text: str, mapping: dict[str, str], masked_draft: str) -> tuple[str,
     return text, problems
 
 
+_WORD = re.compile(r"⟦\d+⟧|[A-Za-z]{3,}")
+_FUNCTION_WORDS = frozenset(
+    "the and for with was were this that from into than then have has had are our its their they them will been "
+    "being also but not which who what when where there here all any some one".split()
+)
+
+
+def _neighbours(text: str, reach: int) -> dict[str, list[set[str]]]:
+    """For each marker occurrence, the content words within ``reach`` words either side: markers as
+    they are, other words by their first five letters (so that 'promised' meets 'promise')."""
+    words = [w if w.startswith("⟦") else w.lower()[:5] for w in _WORD.findall(text)
+             if w.startswith("⟦") or w.lower() not in _FUNCTION_WORDS]
+    found: dict[str, list[set[str]]] = {}
+    for i, word in enumerate(words):
+        if word.startswith("⟦"):
+            found.setdefault(word, []).append({*words[max(0, i - reach):i], *words[i + 1:i + 1 + reach]})
+    return found
+
+
+def detached(rewrite: str, masked_draft: str, mapping: dict[str, str]) -> list[str]:
+    """Facts that lost every word they stood next to in the draft: a rewrite that pins a figure on
+    another subject ('uptime 99.95% against an SLA of 99.9%' -> 'a promise of 18 min') keeps every
+    fact and still says something false."""
+    before, after = _neighbours(masked_draft, 3), _neighbours(rewrite, 4)
+    problems = []
+    for marker, contexts in before.items():
+        anchors = set().union(*contexts)
+        if anchors and marker in after and not any(anchors & context for context in after[marker]):
+            problems.append(f"'{mapping.get(marker, marker)}' moved away from the words around it")
+    return problems
+
+
 def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbidden: Sequence[str],
           kept: Sequence[str], added_jargon: JargonCheck | None = None) -> list[str]:
     """Why a rewrite may not be used (empty when it may)."""
@@ -124,6 +156,7 @@ def rewrite(draft: str, source: str, facts: Sequence[Fact], generator: Generator
             reasons.append(f"the generator failed: {exc}")
             break
         candidate, problems = restore(raw.strip(), mapping, masked)
+        problems += detached(raw, masked, mapping)
         if not candidate:
             problems.append("empty output")
         else:
