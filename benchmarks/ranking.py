@@ -2,7 +2,7 @@
 
 1. LM-ranked renderings against always taking the first rendering: mean log-likelihood (by the same
    scorer) of both outputs, and 10 example diffs.
-2. Latency p50/p95 of a 60-word update: glossary only, scorer on, and scorer plus generation (the polisher:
+2. Latency p50/p95 of a 60-word update: glossary only, scorer on, generation, and both (the polisher:
    SmolLM2 with the team's adapter, on llama.cpp when installed, behind the guard).
 3. The generator's guard acceptance rate on the dev sets and on the real postmortem paragraphs.
 """
@@ -69,6 +69,9 @@ def main() -> None:
     print(f"scorer on         p50={p50:.0f} p95={p95:.0f} (target p50 <= 250)")
     generator = get_generator(ModelSettings(scorer="none", generator="polisher", embedder="none"))
     assert generator is not None
+    alone = ModelStage(generator=generator)
+    p50, p95 = timed(lambda: translate(UPDATE, models=alone), max(3, args.rounds // 4))
+    print(f"generation        p50={p50:.0f} p95={p95:.0f} (polisher target p50 <= 1000)")
     full = ModelStage(scorer=scorer, generator=generator)
     p50, p95 = timed(lambda: translate(UPDATE, models=full), max(3, args.rounds // 4))
     print(f"scorer+generation p50={p50:.0f} p95={p95:.0f}")
