@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from service.loopback import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = int(os.environ.get("LOAD_ROUNDS", "3"))
@@ -55,42 +56,13 @@ UPDATES = [
 ]
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextmanager
 def uvicorn(app: str, env: dict[str, str], *extra: str) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(WORKERS), "--no-access-log", "--log-level", "warning", *extra]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                error = process.stderr.read().decode() if process.stderr else ""
-                raise SystemExit(f"{app} did not start:\n{error[-2000:]}")
-            time.sleep(0.2)
+    with serving(command, port, env=env, cwd=ROOT) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def body(kind: str, i: int) -> dict[str, object]:

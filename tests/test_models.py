@@ -13,8 +13,6 @@ import json
 import math
 import os
 import random
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -41,6 +39,7 @@ from models import (
     registry,
 )
 from models import Generator as GeneratorProtocol
+from service.loopback import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Converted GGUF models are kept here between runs (gitignored), as the service does by default.
@@ -418,48 +417,18 @@ def test_real_llamacpp_generator() -> None:
         generator.generate(prompt, max_new_tokens=64, timeout_s=0.0)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def llama_server() -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server with the SmolLM2 file, on loopback."""
     pytest.importorskip("llama_cpp.server", reason="pip install 'llama-cpp-python[server]'")
-    import httpx
-
     from models.paths import smollm2_gguf
 
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf()), "--model_alias", "smollm2",
                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "1024"]
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log.open("wb") as sink:  # a file, not a pipe: the server logs a lot, and a full pipe would stall it
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(f"{base}/v1/models", timeout=1.0, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("llama_cpp.server did not start within 90 s")
-            time.sleep(0.3)
+    # A short stop: an abandoned (timed-out) request may still be running, and need not be waited for.
+    with serving(command, port, ready="/v1/models", stop_timeout_s=3) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=3)  # an abandoned (timed-out) request may still be running: do not wait for it
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @slow
@@ -480,7 +449,7 @@ def test_openai_backend_against_a_real_server(llama_server: str) -> None:
 
 
 def test_openai_backend_unreachable_server_is_unavailable() -> None:
-    generator = get_generator(ModelSettings(generator="openai", openai_base_url=f"http://127.0.0.1:{_free_port()}"))
+    generator = get_generator(ModelSettings(generator="openai", openai_base_url=f"http://127.0.0.1:{free_port()}"))
     assert generator is not None
     with pytest.raises(ModelUnavailable, match="cannot reach the server"):
         generator.generate("hello", timeout_s=5)

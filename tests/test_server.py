@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,39 +13,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service.loopback import free_port, serving
+
 JARGON = str(Path(sys.executable).with_name("jargon"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextmanager
 def server(env: dict[str, str], *args: str) -> Iterator[str]:
-    """Start `jargon serve` and wait until /healthz answers; stop it afterwards."""
+    """`jargon serve` on a free port, until /healthz answers; stopped afterwards."""
     port = free_port()
-    process = subprocess.Popen([JARGON, "serve", "--port", str(port), *args], env={**os.environ, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise AssertionError(f"server did not start:\n{output[-3000:]}")
-            time.sleep(0.2)
+    with serving([JARGON, "serve", "--port", str(port), *args], port, env=env, timeout_s=60) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def cli(env: dict[str, str], *args: str) -> str:
