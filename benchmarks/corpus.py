@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 POSTMORTEM_FILES = ("dfds_postmortems.jsonl", "posthog_postmortems.jsonl", "chia_postmortems.jsonl")
@@ -17,3 +19,13 @@ def postmortems() -> list[str]:
         for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+
+
+def score_module() -> ModuleType:
+    """../shared/eval/score.py, imported as it is: its own measures (facts kept, jargon present,
+    invented numbers, grade) are reused, never rewritten."""
+    spec = importlib.util.spec_from_file_location("score", EVAL_DIR / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

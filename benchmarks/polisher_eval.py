@@ -16,7 +16,6 @@ Runs without an adapter: it says so and evaluates the first two systems.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from corpus import EVAL_DIR
+from corpus import EVAL_DIR, score_module
 
 from glossary import Direction
 from models.base import Generator
@@ -36,15 +35,6 @@ from models.polisher.corpus import Example, load, source_facts
 from translator import ModelStage, analyze, translate
 
 TIME_LIMIT_S = 8.0
-
-
-def scorer() -> ModuleType:
-    """../shared/eval/score.py, imported as it is (facts kept, jargon present, invented numbers, grade)."""
-    spec = importlib.util.spec_from_file_location("score", EVAL_DIR / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -168,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from models.config import ModelSettings
     from models.polisher.generator import build, has_adapter
 
-    s = scorer()
+    s = score_module()
     heldout = load("heldout", args.data)
     datasets = {
         "held-out it2biz": heldout_items(heldout, "it_to_business")[: args.limit],

@@ -3,7 +3,6 @@ same measures on the team's own held-out sets (benchmarks/data), which the gloss
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import statistics
 import subprocess
@@ -11,7 +10,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from corpus import EVAL_DIR
+from corpus import EVAL_DIR, score_module
 
 from glossary import Direction
 from translator import translate
@@ -25,15 +24,6 @@ def score(*args: str) -> list[str]:
         [sys.executable, str(EVAL_DIR / "score.py"), *args], capture_output=True, text=True, check=True
     )
     return [line for line in result.stdout.splitlines() if line.startswith(("it2biz", "biz2it"))]
-
-
-def scorer() -> ModuleType:
-    """score.py's own measures (facts kept, jargon present, invented numbers, grade), reused as they are."""
-    spec = importlib.util.spec_from_file_location("score", EVAL_DIR / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def heldout(s: ModuleType) -> None:
@@ -67,7 +57,7 @@ def main() -> None:
     print("== ../shared/eval, jargon translate (deterministic, through the CLI)")
     print("\n".join(score("--cli", f"{JARGON} translate --direction {{direction}} --format json")))
     print("== own held-out sets (benchmarks/data)")
-    heldout(scorer())
+    heldout(score_module())
 
 
 if __name__ == "__main__":
