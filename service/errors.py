@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from glossary.io import ImportProblems
@@ -26,6 +27,48 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.headers = headers
+
+
+class ImportProblem(BaseModel):
+    """One row of a glossary import that could not be taken."""
+
+    model_config = ConfigDict(extra="forbid")
+    row: int
+    field: str | None
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    message: str
+    problems: list[ImportProblem] | None = None
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    model_config = ConfigDict(extra="forbid")
+    error: ErrorDetail
+
+
+_MEANINGS = {
+    400: "Bad input: a body that is not valid JSON, text that is not valid UTF-8, or a malformed header.",
+    401: "No API key, or one that is not valid.",
+    403: "The API key lacks the scope this route needs.",
+    404: "No such glossary, entry or key in the caller's organisation.",
+    409: "A glossary of that name already exists.",
+    412: "If-Match named a version that is no longer current; nothing was changed.",
+    413: "The body or the text is over the size limit.",
+    422: "The request does not match the schema, or a value is not allowed.",
+    429: "Too many requests; Retry-After says when to try again.",
+    503: "The glossary store is unavailable; nothing was changed.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring the error body for each status."""
+    return {status: {"model": ErrorBody, "description": _MEANINGS[status]} for status in statuses}
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
@@ -74,7 +117,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

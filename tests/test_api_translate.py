@@ -118,3 +118,15 @@ def test_health_and_readiness(app_client: TestClient) -> None:
 def test_openapi_docs_are_served(app_client: TestClient) -> None:
     assert app_client.get("/docs").status_code == 200
     assert "/v1/translate" in app_client.get("/openapi.json").json()["paths"]
+
+
+def test_openapi_declares_the_error_body_the_api_sends(app_client: TestClient,
+                                                       keys: dict[str, dict[str, str]]) -> None:
+    schema = app_client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    declared = schema["paths"]["/v1/translate"]["post"]["responses"]
+    for status in ("400", "413", "422"):
+        assert declared[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    sent = app_client.post("/v1/translate", json={"text": ""}, headers=keys["a_read"])
+    assert sent.status_code in {400, 422} and set(sent.json()) == {"error"}
+    assert set(sent.json()["error"]) <= set(schema["components"]["schemas"]["ErrorDetail"]["properties"])

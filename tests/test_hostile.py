@@ -102,12 +102,12 @@ def test_deeply_nested_json_is_a_4xx(live: Server, body: bytes) -> None:
 
 
 @pytest.mark.parametrize(("body", "expected"), [
-    (b'{"text": "caf\xe9 \xff\xfe broken"}', {"http_error"}),
-    (b'{"text": "\xed\xa0\x80 surrogate"}', {"http_error", "binary_input"}),
+    (b'{"text": "caf\xe9 \xff\xfe broken"}', {"invalid_body"}),
+    (b'{"text": "\xed\xa0\x80 surrogate"}', {"invalid_body", "binary_input"}),
     (b'{"text": "raw \x00 NUL"}', {"validation_error"}),
     (b'{"text": "escaped \\u0000 NUL"}', {"binary_input"}),
     (b'{"text": "lone \\ud800 surrogate"}', {"binary_input"}),
-    (b"\xff\xfe\x00\x00", {"http_error", "validation_error"}),
+    (b"\xff\xfe\x00\x00", {"invalid_body", "validation_error"}),
 ], ids=["latin1", "encoded-surrogate", "raw-nul", "escaped-nul", "escaped-surrogate", "garbage"])
 def test_invalid_utf8_and_nul_bytes_are_a_4xx(live: Server, body: bytes, expected: set[str]) -> None:
     response, took = live.post("/v1/translate", content=body, headers={"Content-Type": "application/json"})

@@ -13,9 +13,12 @@ from glossary import Direction, Entry
 from glossary.io import MEDIA_TYPES, read_entries, write_entries
 from glossary.store import GlossaryInfo, HistoryItem, ImportReport, StoredEntry
 from service.deps import Reader, StoreDep, Writer
-from service.errors import ApiError
+from service.errors import ApiError, error_responses
 
-router = APIRouter(prefix="/v1/glossaries", tags=["glossaries"])
+router = APIRouter(prefix="/v1/glossaries", tags=["glossaries"],
+                   responses=error_responses(400, 401, 403, 422, 429, 503))
+#: Writes that name a version in If-Match.
+CONDITIONAL = error_responses(404, 412, 413)
 IfMatch = Annotated[str | None, Header(description='The version you last read, as its ETag: "3".')]
 #: The store's NAME_PATTERN, checked at the edge so that a bad name is a 422, not an error inside the store.
 NAME_REGEX = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
@@ -104,7 +107,7 @@ def etag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=error_responses(409, 413))
 async def create_glossary(body: GlossaryCreate, principal: Writer, store: StoreDep, response: Response) -> GlossaryOut:
     info = await run_in_threadpool(store.create_glossary, principal.org, body.name, body.description, principal.actor)
     etag(response, info.version)
@@ -116,14 +119,14 @@ async def list_glossaries(principal: Reader, store: StoreDep) -> list[GlossaryOu
     return [GlossaryOut.of(i) for i in await run_in_threadpool(store.list_glossaries, principal.org)]
 
 
-@router.get("/{name}")
+@router.get("/{name}", responses=error_responses(404))
 async def get_glossary(name: str, principal: Reader, store: StoreDep, response: Response) -> GlossaryOut:
     info = await run_in_threadpool(store.get_glossary, principal.org, name)
     etag(response, info.version)
     return GlossaryOut.of(info)
 
 
-@router.patch("/{name}")
+@router.patch("/{name}", responses=error_responses(404, 409, 412, 413))
 async def update_glossary(name: str, body: GlossaryPatch, principal: Writer, store: StoreDep, response: Response,
                           if_match: IfMatch = None) -> GlossaryOut:
     info = await run_in_threadpool(
@@ -133,14 +136,14 @@ async def update_glossary(name: str, body: GlossaryPatch, principal: Writer, sto
     return GlossaryOut.of(info)
 
 
-@router.delete("/{name}", status_code=204)
+@router.delete("/{name}", status_code=204, responses=CONDITIONAL)
 async def delete_glossary(name: str, principal: Writer, store: StoreDep, if_match: IfMatch = None) -> Response:
     await run_in_threadpool(
         lambda: store.delete_glossary(principal.org, name, version_of(if_match), actor=principal.actor))
     return Response(status_code=204)
 
 
-@router.get("/{name}/entries")
+@router.get("/{name}/entries", responses=error_responses(404))
 async def list_entries(
     name: str, principal: Reader, store: StoreDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -155,7 +158,7 @@ async def list_entries(
     return EntryList(items=[EntryOut.of(i) for i in items], total=total, limit=limit, offset=offset)
 
 
-@router.post("/{name}/entries", status_code=201)
+@router.post("/{name}/entries", status_code=201, responses=CONDITIONAL)
 async def add_entry(name: str, entry: Entry, principal: Writer, store: StoreDep, response: Response,
                     if_match: IfMatch = None) -> EntryOut:
     stored = await run_in_threadpool(store.add_entry, principal.org, name, entry, principal.actor, version_of(if_match))
@@ -163,14 +166,14 @@ async def add_entry(name: str, entry: Entry, principal: Writer, store: StoreDep,
     return EntryOut.of(stored)
 
 
-@router.get("/{name}/entries/{entry_id}")
+@router.get("/{name}/entries/{entry_id}", responses=error_responses(404))
 async def get_entry(name: str, entry_id: EntryId, principal: Reader, store: StoreDep, response: Response) -> EntryOut:
     stored = await run_in_threadpool(store.get_entry, principal.org, name, entry_id)
     etag(response, stored.version)
     return EntryOut.of(stored)
 
 
-@router.put("/{name}/entries/{entry_id}")
+@router.put("/{name}/entries/{entry_id}", responses=CONDITIONAL)
 async def update_entry(name: str, entry_id: EntryId, entry: Entry, principal: Writer, store: StoreDep,
                        response: Response, if_match: IfMatch = None) -> EntryOut:
     stored = await run_in_threadpool(store.update_entry, principal.org, name, entry_id, entry, principal.actor,
@@ -179,25 +182,25 @@ async def update_entry(name: str, entry_id: EntryId, entry: Entry, principal: Wr
     return EntryOut.of(stored)
 
 
-@router.delete("/{name}/entries/{entry_id}", status_code=204)
+@router.delete("/{name}/entries/{entry_id}", status_code=204, responses=CONDITIONAL)
 async def delete_entry(name: str, entry_id: EntryId, principal: Writer, store: StoreDep,
                        if_match: IfMatch = None) -> Response:
     await run_in_threadpool(store.delete_entry, principal.org, name, entry_id, principal.actor, version_of(if_match))
     return Response(status_code=204)
 
 
-@router.get("/{name}/history")
+@router.get("/{name}/history", responses=error_responses(404))
 async def history(name: str, principal: Reader, store: StoreDep) -> list[HistoryOut]:
     return [HistoryOut.of(i) for i in await run_in_threadpool(store.history, principal.org, name)]
 
 
-@router.post("/{name}/history/{version}/restore")
+@router.post("/{name}/history/{version}/restore", responses=error_responses(404, 413))
 async def restore(name: str, version: Version, principal: Writer, store: StoreDep) -> ImportOut:
     report = await run_in_threadpool(store.restore, principal.org, name, version, principal.actor)
     return ImportOut.of(report, dry_run=False)
 
 
-@router.post("/{name}/import")
+@router.post("/{name}/import", responses=CONDITIONAL)
 async def import_entries(
     name: str, request: Request, principal: Writer, store: StoreDep,
     format: Literal["csv", "tsv", "tbx"] = "csv",
@@ -213,7 +216,7 @@ async def import_entries(
     return ImportOut.of(report, dry_run)
 
 
-@router.get("/{name}/export")
+@router.get("/{name}/export", responses=error_responses(404))
 async def export_entries(name: str, principal: Reader, store: StoreDep,
                          format: Literal["csv", "tsv", "tbx"] = "csv") -> Response:
     entries = await run_in_threadpool(store.export_entries, principal.org, name)

@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from glossary import builtin_entries
 from glossary.store import StoreUnavailable
 from service.deps import MetricsDep, StoreDep
-from service.errors import error_response
+from service.errors import error_response, error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -19,7 +19,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None)
+@router.get("/readyz", response_model=None, responses=error_responses(503))
 async def readyz(store: StoreDep) -> dict[str, object] | Response:
     try:
         await run_in_threadpool(store.list_keys, "__readyz__")

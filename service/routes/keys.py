@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from glossary.store import SCOPES, ApiKeyInfo
 from service.deps import Admin, StoreDep
-from service.errors import ApiError
+from service.errors import ApiError, error_responses
 
-router = APIRouter(prefix="/v1/keys", tags=["keys"])
+router = APIRouter(prefix="/v1/keys", tags=["keys"], responses=error_responses(400, 401, 403, 422, 429, 503))
 
 
 class KeyCreate(BaseModel):
@@ -38,7 +38,7 @@ class KeyCreated(BaseModel):
     secret: str = Field(description="Shown once; only its hash is stored.")
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=error_responses(413))
 async def create_key(body: KeyCreate, principal: Admin, store: StoreDep) -> KeyCreated:
     unknown = set(body.scopes) - set(SCOPES)
     if unknown:
@@ -52,7 +52,7 @@ async def list_keys(principal: Admin, store: StoreDep) -> list[KeyOut]:
     return [KeyOut.of(k) for k in await run_in_threadpool(store.list_keys, principal.org)]
 
 
-@router.delete("/{prefix}", status_code=204)
+@router.delete("/{prefix}", status_code=204, responses=error_responses(404))
 async def revoke_key(prefix: str, principal: Admin, store: StoreDep) -> Response:
     keys = await run_in_threadpool(store.list_keys, principal.org)
     if prefix not in {k.prefix for k in keys}:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from glossary import Direction, Layer
 from glossary.store import NotFound, StoreUnavailable
 from service.deps import MetricsDep, ModelsDep, Reader, SettingsDep, StoreDep
-from service.errors import ApiError
+from service.errors import ApiError, error_responses
 from translator import (
     Analysis,
     Format,
@@ -26,7 +26,7 @@ from translator import (
 from translator.email import translate_email
 from translator.result import TermChange
 
-router = APIRouter(prefix="/v1", tags=["translate"])
+router = APIRouter(prefix="/v1", tags=["translate"], responses=error_responses(400, 401, 403, 404, 413, 422, 429, 503))
 MAX_BATCH = 50
 
 
