@@ -485,6 +485,29 @@ def test_a_stale_edit_is_shown_as_a_conflict_and_never_overwrites(page: Page, ba
     expect(page.locator("#entries-body tr")).to_contain_text("again")
 
 
+def test_a_late_answer_for_another_glossary_never_replaces_the_chosen_ones_entries(page: Page, base: str) -> None:
+    first = new_glossary(base, {"source": "node", "renderings": ["server"], "direction": "it_to_business"})
+    second = new_glossary(base, {"source": "pod", "renderings": ["shop server"], "direction": "it_to_business"})
+    open_glossary(page, second)
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # the first glossary's entries answer late
+        held.append(route)
+
+    page.route(f"**/v1/glossaries/{first}/entries?*", hold)
+    page.locator("#glossary-select").select_option(first)
+    page.locator("#glossary-select").select_option(second)
+    rows = page.locator("#entries-body")
+    expect(rows.get_by_role("button", name="Edit “pod”")).to_be_visible()
+    assert held, "the first glossary's entries were never asked for"
+    with page.expect_response(lambda response: f"/{first}/entries" in response.url):
+        for route in held:
+            route.continue_()
+    page.wait_for_timeout(200)  # the late answer has been handled
+    expect(rows.get_by_role("button", name="Edit “pod”")).to_be_visible()
+    expect(rows.get_by_role("button", name="Edit “node”")).to_have_count(0)
+
+
 # --- safety -------------------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@
     pending: null, // {term, direction} waiting for a glossary to exist
     importCheck: null, // {bytes, format, mode, version} after a successful dry run
     loaded: false,
+    entriesLoad: 0, // counts entry loads: an answer to an older one (another glossary, page or filter) is dropped
   };
 
   const status = (text) => JT.setText("glossary-status", text);
@@ -118,6 +119,7 @@
 
   async function loadEntries() {
     if (!g.current) return;
+    const load = ++g.entriesLoad;
     const params = new URLSearchParams({ limit: String(PAGE), offset: String(g.offset) });
     const q = $("filter-q").value.trim();
     if (q) params.set("q", q);
@@ -125,18 +127,21 @@
     if ($("filter-direction").value) params.set("direction", $("filter-direction").value);
     try {
       const { data } = await JT.api(base() + "/entries?" + params);
+      if (load !== g.entriesLoad) return;
       g.entries = data.items;
       g.total = data.total;
       renderEntries(q || $("filter-category").value || $("filter-direction").value);
     } catch (e) {
-      error(JT.messageFor(e, "Could not load the entries"));
+      if (load === g.entriesLoad) error(JT.messageFor(e, "Could not load the entries"));
     }
-    loadCategories();
+    if (load === g.entriesLoad) loadCategories();
   }
 
   async function loadCategories() {
+    const name = g.current;
     try {
       const { data } = await JT.api(base() + "/entries?limit=500");
+      if (name !== g.current) return;
       const categories = [...new Set(data.items.map((item) => item.category))].sort();
       const select = $("filter-category");
       const chosen = select.value;
