@@ -36,6 +36,10 @@ class PartOfSpeech(str, Enum):
     PHRASE = "phrase"
 
 
+#: Entries of this category are wordiness (additional -> more), not jargon: a model rewrite may use them.
+STYLE_CATEGORY = "plain_english"
+
+
 class Entry(BaseModel):
     """One term with its renderings and a one-line plain explanation."""
 
@@ -49,6 +53,11 @@ class Entry(BaseModel):
     direction: Direction = Direction.BOTH
     mode: Mode = Mode.REPLACE
     pos: PartOfSpeech = PartOfSpeech.NOUN
+
+    @property
+    def is_jargon(self) -> bool:
+        """Whether finding this term in a text means the text has jargon (keep terms and style words do not)."""
+        return self.mode is not Mode.KEEP and self.category != STYLE_CATEGORY
 
     @field_validator("source", "explanation", "category")
     @classmethod

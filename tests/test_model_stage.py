@@ -18,7 +18,7 @@ from glossary import Direction, Entry, Layer
 from models.base import GenerationTimeout
 from translator import ModelStage, RewriteMode, analyze, translate
 from translator.facts import find_facts, numbers
-from translator.guard import PLACEHOLDER, protect, restore
+from translator.guard import PLACEHOLDER, lost_concepts, protect, restore
 
 UPDATE = "SEV2 at 09:40 UTC: the checkout pods were OOMKilled after the v3.2.0 deploy. Rolled back at 10:05."
 
@@ -124,6 +124,8 @@ def test_a_rewrite_may_not_bring_jargon_back() -> None:
     assert "jargon 'RCA' added" in warning and "jargon 'SLO' added" in warning
     engine, _, _ = run(Echo(lambda s: s + " A full review follows."))
     assert engine == "model"  # plain words are fine
+    engine, _, _ = run(Echo(lambda s: s + " Additional reviews follow."))
+    assert engine == "model"  # wordier than the draft's 'more', but not jargon
 
 
 def test_business_to_it_rewrites_keep_the_technical_terms_the_glossary_chose() -> None:
@@ -134,9 +136,19 @@ def test_business_to_it_rewrites_keep_the_technical_terms_the_glossary_chose() -
     dropped = ModelStage(generator=Echo(lambda s: s.replace(targets[0], "a problem")))
     result = translate(request, direction=Direction.BUSINESS_TO_IT, models=dropped)
     assert result.engine == "glossary" and result.text == draft.text
-    assert any(f"kept term '{targets[0]}' missing" in w for w in result.warnings), result.warnings
+    assert any(f"term '{targets[0]}' lost" in w for w in result.warnings), result.warnings
     kept = ModelStage(generator=Echo(lambda s: "Ticket: " + s))
     assert translate(request, direction=Direction.BUSINESS_TO_IT, models=kept).engine == "model"
+
+
+def test_business_to_it_rewrites_may_reword_a_term_but_not_drop_its_words() -> None:
+    concept = "wifi (wireless network, managed access points)"
+    assert lost_concepts("The Wi-Fi issue: wireless network and managed access point faults.", [concept]) \
+        == ["term 'wifi (wireless network, managed access points)' lost (wifi)"]
+    assert lost_concepts("The wifi, that is the wireless networks and managed access points, is down.",
+                               [concept]) == []
+    assert lost_concepts("The wifi (a wireless network) is down.", [concept]) \
+        == ["term 'wifi (wireless network, managed access points)' lost (managed, access, points)"]
 
 
 def test_glossary_mode_never_calls_the_generator_and_model_mode_without_one_warns() -> None:

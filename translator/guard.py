@@ -111,9 +111,27 @@ def detached(rewrite: str, masked_draft: str, mapping: dict[str, str]) -> list[s
     return problems
 
 
+def _content_words(text: str) -> dict[str, str]:
+    """Content words, as written, by their first five letters ('reports' meets 'report')."""
+    return {w.lower()[:5]: w for w in _WORD.findall(text) if not w.startswith("⟦") and w.lower() not in _FUNCTION_WORDS}
+
+
+def lost_concepts(candidate: str, concepts: Sequence[str]) -> list[str]:
+    """Concepts (phrases such as 'wifi (wireless network, managed access points)') with a content word
+    the candidate no longer has anywhere: the wording may change, the terms may not go."""
+    present = _content_words(candidate).keys()
+    problems = []
+    for concept in concepts:
+        missing = [word for stem, word in _content_words(concept).items() if stem not in present]
+        if missing:
+            problems.append(f"term '{concept}' lost ({', '.join(missing)})")
+    return problems
+
+
 def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbidden: Sequence[str],
-          kept: Sequence[str], added_jargon: JargonCheck | None = None) -> list[str]:
-    """Why a rewrite may not be used (empty when it may)."""
+          kept: Sequence[str], added_jargon: JargonCheck | None = None, concepts: Sequence[str] = ()) -> list[str]:
+    """Why a rewrite may not be used (empty when it may). ``kept`` terms must stay as written,
+    ``concepts`` in substance (:func:`lost_concepts`)."""
     problems = []
     facts_check = verify(facts, source, candidate)
     if facts_check.missing:
@@ -123,6 +141,7 @@ def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbid
     low = candidate.lower()
     problems += [f"forbidden term '{t}' present" for t in forbidden if re.search(rf"\b{re.escape(t.lower())}\b", low)]
     problems += [f"kept term '{t}' missing" for t in kept if t.lower() not in low]
+    problems += lost_concepts(candidate, concepts)
     if added_jargon is not None:
         problems += [f"jargon '{t}' added" for t in added_jargon(candidate)]
     ratio = len(candidate.split()) / max(1, len(draft.split()))
@@ -132,7 +151,8 @@ def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbid
 
 
 def rewrite(draft: str, source: str, facts: Sequence[Fact], generator: Generator, *, forbidden: Sequence[str] = (),
-            kept: Sequence[str] = (), added_jargon: JargonCheck | None = None, time_limit_s: float = 8.0) -> Outcome:
+            kept: Sequence[str] = (), added_jargon: JargonCheck | None = None, concepts: Sequence[str] = (),
+            time_limit_s: float = 8.0) -> Outcome:
     """One attempt, one retry (a stricter prompt; or, for a model trained on :data:`SYSTEM`, a sampled
     reply), else the draft. ``added_jargon(candidate)`` names the jargon a
     rewrite brought back that the draft had not (a rewrite must not undo the glossary's work)."""
@@ -160,7 +180,7 @@ def rewrite(draft: str, source: str, facts: Sequence[Fact], generator: Generator
         if not candidate:
             problems.append("empty output")
         else:
-            problems += check(candidate, draft, source, facts, forbidden, kept, added_jargon)
+            problems += check(candidate, draft, source, facts, forbidden, kept, added_jargon, concepts)
         if not problems:
             return Outcome(candidate, True)
         reasons.append("; ".join(problems))

@@ -127,7 +127,7 @@ class _Analysed:
             self.unknown, self.unknown_words = unknown_jargon(self.tokens, covered, self.facts)
         self.jargon_words = sum(
             readability.word_count(self.document.masked[m.start: m.end])
-            for m in self.matches if m.entry.mode is not Mode.KEEP
+            for m in self.matches if m.entry.is_jargon
         )
 
     def _match(self, text: str, tokens: Sequence[Token], covered: list[bool]) -> list[Match]:
@@ -139,15 +139,15 @@ class _Analysed:
         return matches
 
     def jargon_in(self, text: str) -> dict[str, str]:
-        """The jargon in a plain ``text`` (the glossary entries to replace or forbid that match, and
-        unknown jargon), each as written, by a key that ignores inflection and case ('retries' and
+        """The jargon in a plain ``text`` (the glossary entries to replace or forbid that match, style
+        words aside, and unknown jargon), each as written, by a key that ignores inflection and case ('retries' and
         'Retry' are one entry): the guard compares a model's rewrite with the draft by it."""
         tokens = tokenize(text)
         facts = find_facts(text, is_term=self._spelled_as_term, spell_out=False)
         covered = _covered(tokens, facts)
         matches = self._match(text, tokens, covered)
         found = {f"entry:{m.entry.source.lower()}": text[m.start:m.end]
-                 for m in matches if m.entry.mode is not Mode.KEEP}
+                 for m in matches if m.entry.is_jargon}
         found |= {f"word:{word.lower()}": word for word in unknown_jargon(tokens, covered, facts)[0]}
         return found
 
@@ -238,13 +238,14 @@ def translate(
     elif wants_model and models.generator is not None:
         with timer.stage("generate"):
             must_keep = [document.masked[m.start:m.end] for m in analysed.matches if m.entry.mode is Mode.KEEP]
-            added_jargon = None
+            added_jargon, concepts = None, []
             if direction is Direction.IT_TO_BUSINESS:  # no jargon back in
                 added_jargon = analysed.jargon_added_to(output)
             else:  # the precise terms the glossary put in stay in
-                must_keep += [change.target for change in plan.ledger() if change.target]
+                concepts = [change.target for change in plan.ledger() if change.target]
             outcome = guard.rewrite(output, text, analysed.facts, models.generator, forbidden=plan.forbidden,
-                                    kept=must_keep, added_jargon=added_jargon, time_limit_s=models.time_limit_s)
+                                    kept=must_keep, added_jargon=added_jargon, concepts=concepts,
+                                    time_limit_s=models.time_limit_s)
         if outcome.accepted:
             output, engine = outcome.text, ENGINE_MODEL
         else:
