@@ -6,7 +6,8 @@ Measures (score.py's own functions, imported as they are): guard acceptance rate
 (dev: the labelled terms; held-out: the glossary terms the pipeline found in the source), facts kept
 (dev: the labelled facts; held-out: the locked facts), items with invented numbers, Flesch-Kincaid
 grade, concept coverage (business->IT dev set), chrF against the written targets (held-out only),
-and p50 latency per item.
+and p50 latency per item. Below the table, why the guard turned rewrites down (each attempt's problems,
+by kind).
 
     python benchmarks/polisher_eval.py [--limit N] [--adapter DIR] [--update-card]
 
@@ -16,7 +17,9 @@ Runs without an adapter: it says so and evaluates the first two systems.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
+import re
 import statistics
 import sys
 import time
@@ -62,6 +65,7 @@ class Row:
     concepts: list[float] = field(default_factory=list)
     latency: list[float] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    warnings: list[list[str]] = field(default_factory=list)
     chrf: float | None = None
 
 
@@ -92,6 +96,7 @@ def run_system(dataset: str, system: str, items: Sequence[Item], models: ModelSt
         out = result.text
         row.n += 1
         row.outputs.append(out)
+        row.warnings.append(result.warnings)
         row.accepted.append(result.engine == "model")
         if item.jargon:
             row.removed.append(sum(not s.present(j, out) for j in item.jargon) / len(item.jargon))
@@ -126,6 +131,40 @@ def table(rows: Sequence[Row]) -> str:
         lines.append(f"| {r.dataset} | {r.system} | {r.n} | {accepted} | {_mean(r.removed)} | {_mean(r.kept)} | "
                      f"{r.invented} | {_mean(r.grade, '{:.1f}')} | {_mean(r.concepts)} | {chrf} | "
                      f"{_mean([statistics.median(r.latency)] if r.latency else [], '{:.2f}')} |")
+    return "\n".join(lines)
+
+
+#: The guard's problems (translator/guard.py), by kind.
+REJECTION_KINDS = {
+    "placeholders": r"placeholder|unknown placeholders",
+    "figure moved": r"moved away from the words",
+    "dropped facts": r"dropped facts",
+    "added numbers": r"added numbers",
+    "jargon added": r"jargon '.*' added",
+    "kept term missing": r"kept term",
+    "term lost": r"term '.*' lost",
+    "forbidden term": r"forbidden term",
+    "length": r"length [\d.]+x",
+    "empty": r"empty output",
+    "time limit": r"time limit",
+    "generator failed": r"generator failed",
+}
+
+
+def rejections(rows: Sequence[Row]) -> str:
+    """How often each kind of problem turned an attempt down, per set and system (from the warnings)."""
+    lines = []
+    for r in rows:
+        counts: collections.Counter[str] = collections.Counter()
+        for warnings in r.warnings:
+            for warning in warnings:
+                if not warning.startswith("The model rewrite was not used"):
+                    continue
+                for problem in warning.rsplit("); ", 1)[0].split(" (", 1)[-1].split("; "):
+                    counts.update({kind for kind, pattern in REJECTION_KINDS.items() if re.search(pattern, problem)})
+        if counts:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in counts.most_common())
+            lines.append(f"Rejections, {r.dataset} / {r.system} (problems over all attempts, by kind): {kinds}")
     return "\n".join(lines)
 
 
@@ -192,8 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             row = run_system(name, system, items, models, s)
             rows.append(row)
             print(f"{name} / {system}: done ({row.n} items)", file=sys.stderr)
-            outputs += [{"set": name, "system": system, "text": i.text, "out": o} for i, o in zip(items, row.outputs,
-                                                                                                 strict=True)]
+            outputs += [{"set": name, "system": system, "text": i.text, "out": o, "warnings": w}
+                        for i, o, w in zip(items, row.outputs, row.warnings, strict=True)]
     order = {name: k for k, name in enumerate(datasets)}
     rows.sort(key=lambda r: (order[r.dataset], list(systems).index(r.system)))
     text = table(rows)
@@ -202,6 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               "generators behind the guard in auto mode (a rejected rewrite counts as the draft).")
     print(text)
     print(footer)
+    print(rejections(rows))
     for note in notes:
         print(note)
     if args.out:
