@@ -1,8 +1,9 @@
 """HTTP load: the service (uvicorn, 2 workers, loopback) against a bare FastAPI echo endpoint.
 
 Starts `service.app:create_app` (local mode, a throwaway data directory) and benchmarks/echo_app.py,
-each under uvicorn with 2 workers, then drives them with a bounded async httpx load generator
-sending 60-word IT updates. Prints, as medians over ROUNDS rounds:
+each under uvicorn with 2 workers, then drives them with a bounded load generator (keep-alive
+HTTP/1.1 connections on asyncio streams: httpx cost the generator more CPU than the echo server
+spent answering) sending 60-word IT updates. Prints, as medians over ROUNDS rounds:
 
 - requests/s, p50 and p99 at full load (closed loop, CONCURRENCY connections) for glossary-only
   (rewrite="glossary") and the echo endpoint;
@@ -20,6 +21,7 @@ figures are a floor. Bounded: about two minutes in all.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -28,8 +30,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlsplit
 
 from service.loopback import free_port, serving
 
@@ -65,9 +66,37 @@ def uvicorn(app: str, env: dict[str, str], *extra: str) -> Iterator[str]:
         yield base
 
 
-def body(kind: str, i: int) -> dict[str, object]:
+class Connection:
+    """One keep-alive HTTP/1.1 connection that POSTs JSON and reads the answer whole."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: str) -> None:
+        self.reader, self.writer = reader, writer
+        parts = urlsplit(url)
+        self.head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                     "Content-Type: application/json\r\nContent-Length: ").encode()
+
+    @classmethod
+    async def open(cls, url: str) -> Connection:
+        parts = urlsplit(url)
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        return cls(reader, writer, url)
+
+    async def post(self, payload: bytes) -> int:
+        """The status code, once the whole answer has arrived."""
+        self.writer.write(self.head + b"%d\r\n\r\n" % len(payload) + payload)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        await self.reader.readexactly(length)
+        return int(head[9:12])
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def body(kind: str, i: int) -> bytes:
     text = UPDATES[i % len(UPDATES)]
-    return {"text": text} if kind == "auto" else {"text": text, "rewrite": "glossary"}
+    return json.dumps({"text": text} if kind == "auto" else {"text": text, "rewrite": "glossary"}).encode()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -77,8 +106,12 @@ def percentile(values: list[float], q: float) -> float:
 
 async def warm_up(url: str, kind: str) -> None:
     """The first requests load what is lazy (glossaries, models) in each worker: not timed."""
-    async with httpx.AsyncClient(timeout=WARM_UP_S) as client:
-        await asyncio.gather(*(client.post(url, json=body(kind, i)) for i in range(2 * WORKERS)))
+    async def one(i: int) -> None:
+        connection = await Connection.open(url)
+        await asyncio.wait_for(connection.post(body(kind, i)), WARM_UP_S)
+        connection.close()
+
+    await asyncio.gather(*(one(i) for i in range(2 * WORKERS)))
 
 
 async def closed_loop(url: str, kind: str, seconds: float, users: int = CONCURRENCY,
@@ -88,27 +121,28 @@ async def closed_loop(url: str, kind: str, seconds: float, users: int = CONCURRE
     non-200 answers and abandoned requests."""
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
-    async with httpx.AsyncClient(limits=limits, timeout=seconds + 60) as client:
-        stop = time.perf_counter() + seconds
+    connections = [await Connection.open(url) for _ in range(users)]
+    stop = time.perf_counter() + seconds
 
-        async def user(n: int) -> None:
-            nonlocal errors
-            i = n
-            while time.perf_counter() < stop:
-                start = time.perf_counter()
-                response = await client.post(url, json=body(kind, i))
-                latencies.append(time.perf_counter() - start)
-                errors += response.status_code != 200
-                i += users
+    async def user(n: int) -> None:
+        nonlocal errors
+        i = n
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            status = await connections[n].post(body(kind, i))
+            latencies.append(time.perf_counter() - start)
+            errors += status != 200
+            i += users
 
-        began = time.perf_counter()
-        tasks = [asyncio.create_task(user(n)) for n in range(users)]
-        _, pending = await asyncio.wait(tasks, timeout=seconds + (0 if kind == "auto" else 30))
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        elapsed = time.perf_counter() - began
+    began = time.perf_counter()
+    tasks = [asyncio.create_task(user(n)) for n in range(users)]
+    _, pending = await asyncio.wait(tasks, timeout=seconds + (0 if kind == "auto" else 30))
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    elapsed = time.perf_counter() - began
+    for connection in connections:
+        connection.close()
     return len(latencies) / elapsed, latencies, errors, len(pending)
 
 
@@ -117,20 +151,24 @@ async def open_loop(url: str, kind: str, rate: float, seconds: float) -> tuple[l
     latencies: list[float] = []
     errors = 0
     total = int(rate * seconds)
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-        began = time.perf_counter()
+    idle: list[Connection] = [await Connection.open(url) for _ in range(CONCURRENCY)]
+    began = time.perf_counter()
 
-        async def one(i: int) -> None:
-            nonlocal errors
-            scheduled = began + i / rate
-            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-            response = await client.post(url, json=body(kind, i))
-            latencies.append(time.perf_counter() - scheduled)
-            errors += response.status_code != 200
+    async def one(i: int) -> None:
+        nonlocal errors
+        scheduled = began + i / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        # A request that finds every connection busy opens another, as a browser would: it never waits.
+        connection = idle.pop() if idle else await Connection.open(url)
+        status = await connection.post(body(kind, i))
+        latencies.append(time.perf_counter() - scheduled)
+        errors += status != 200
+        idle.append(connection)
 
-        await asyncio.gather(*(one(i) for i in range(total)))
-        achieved = total / (time.perf_counter() - began)
+    await asyncio.gather(*(one(i) for i in range(total)))
+    achieved = total / (time.perf_counter() - began)
+    for connection in idle:
+        connection.close()
     return latencies, errors, achieved
 
 
