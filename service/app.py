@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from glossary import builtin_layer
@@ -16,7 +15,7 @@ from glossary.store import Store, StoreError
 from models.config import ModelSettings
 from service.errors import install_error_handlers
 from service.limits import BodySizeLimit, RateLimiter
-from service.metrics import Metrics
+from service.metrics import Metrics, RequestMetrics
 from service.model_stage import ModelStageProvider
 from service.routes import glossaries, health, keys, translate, web
 from service.settings import Settings
@@ -55,16 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (health.router, translate.router, glossaries.router, keys.router, web.router):
         app.include_router(router)
     install_error_handlers(app)
-
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        metrics.requests.labels(route, request.method, str(response.status_code)).inc()
-        metrics.latency.labels(route, getattr(request.state, "engine", "none")).observe(time.perf_counter() - start)
-        return response
-
+    app.add_middleware(RequestMetrics, metrics=metrics)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
                            allow_headers=["*"], expose_headers=["ETag", "Retry-After"])

@@ -1,4 +1,7 @@
-"""Dependencies: settings, the store, the caller (API key or local mode), scopes and the rate limit."""
+"""Dependencies: settings, the store, the caller (API key or local mode), scopes and the rate limit.
+
+All are ``async``: FastAPI runs a plain ``def`` dependency in the thread pool, and a request has
+several; only the key check, which may query the database, goes to a thread."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 
 from glossary.store import Store
 from service.errors import ApiError
@@ -36,22 +40,22 @@ class Principal:
         return scope in granted
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     metrics: Metrics = request.app.state.metrics
     return metrics
 
 
-def get_models(request: Request) -> ModelStageProvider:
+async def get_models(request: Request) -> ModelStageProvider:
     provider: ModelStageProvider = request.app.state.models
     return provider
 
@@ -73,7 +77,7 @@ def _secret(authorization: str | None, api_key: str | None) -> str | None:
     return None
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     settings: SettingsDep,
     store: StoreDep,
@@ -88,7 +92,7 @@ def get_principal(
             raise ApiError(401, "unauthorized", "An API key is required: send 'Authorization: Bearer <API key>'.",
                            {"WWW-Authenticate": "Bearer"})
     else:
-        info = store.authenticate(secret)
+        info = await run_in_threadpool(store.authenticate, secret)
         if info is None:
             raise ApiError(401, "unauthorized", "The API key is not valid or has been revoked.",
                            {"WWW-Authenticate": "Bearer"})
@@ -104,7 +108,7 @@ def get_principal(
 def require(scope: str) -> object:
     """A dependency that admits callers holding `scope` (admin > write > read)."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.allows(scope):
             raise ApiError(403, "forbidden", f"This API key lacks the '{scope}' scope.")
         return principal

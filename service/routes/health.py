@@ -15,7 +15,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
@@ -29,5 +29,5 @@ async def readyz(store: StoreDep) -> dict[str, object] | Response:
 
 
 @router.get("/metrics")
-def metrics(m: MetricsDep) -> Response:
+async def metrics(m: MetricsDep) -> Response:
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from glossary import Direction, Layer
-from glossary.store import NotFound, StoreUnavailable
+from glossary.store import NotFound, Store, StoreUnavailable
 from service.deps import MetricsDep, ModelsDep, Reader, SettingsDep, StoreDep
 from service.errors import ApiError, error_responses
 from translator import (
@@ -96,6 +96,11 @@ def resolve_layers(store: StoreDep, org: str, names: Sequence[str], warnings: li
         return []
 
 
+async def named_layers(store: Store, org: str, names: Sequence[str], warnings: list[str]) -> list[Layer]:
+    """:func:`resolve_layers` off the event loop, when the request names any glossary."""
+    return await run_in_threadpool(resolve_layers, store, org, names, warnings) if names else []
+
+
 def _record(request: Request, metrics: MetricsDep, results: Sequence[Translation]) -> None:
     request.state.engine = results[0].engine if results else "none"
     for result in results:
@@ -124,7 +129,7 @@ def _translate(body: TranslateRequest, layers: list[Layer], settings: SettingsDe
 async def translate_text(body: TranslateRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
                          request: Request, metrics: MetricsDep, models: ModelsDep) -> Translation:
     warnings: list[str] = []
-    layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, warnings)
+    layers = await named_layers(store, principal.org, body.glossaries, warnings)
     result = await run_in_threadpool(_translate, body, layers, settings, models, warnings)
     _record(request, metrics, [result])
     return result
@@ -152,7 +157,7 @@ async def translate_batch(body: BatchRequest, principal: Reader, store: StoreDep
 @router.post("/analyze")
 async def analyze_text(body: AnalyzeRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
                        models: ModelsDep) -> Analysis:
-    layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, [])
+    layers = await named_layers(store, principal.org, body.glossaries, [])
     stage = await run_in_threadpool(models.get)
     return await run_in_threadpool(
         analyze, body.text, direction=body.direction, format=body.format, terms=body.terms, glossaries=layers,
@@ -164,7 +169,7 @@ async def analyze_text(body: AnalyzeRequest, principal: Reader, store: StoreDep,
 async def rewrite_email(body: EmailRequest, principal: Reader, store: StoreDep, settings: SettingsDep,
                         request: Request, metrics: MetricsDep, models: ModelsDep) -> EmailResponse:
     warnings: list[str] = list(models.warnings)
-    layers = await run_in_threadpool(resolve_layers, store, principal.org, body.glossaries, warnings)
+    layers = await named_layers(store, principal.org, body.glossaries, warnings)
     stage = await run_in_threadpool(models.get)
     subject, subject_result, result = await run_in_threadpool(
         translate_email, body.body, body.format, body.subject, direction=body.direction, terms=body.terms,

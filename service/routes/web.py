@@ -64,13 +64,13 @@ class WebConfig(BaseModel):
 
 
 @router.get("/", include_in_schema=False)
-def page() -> FileResponse:
+async def page() -> FileResponse:
     return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8",
                         headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
 
 @router.get("/v1/config")
-def config(settings: SettingsDep, response: Response) -> WebConfig:
+async def config(settings: SettingsDep, response: Response) -> WebConfig:
     """Whether an API key is needed (none in local mode) and the largest text accepted."""
     response.headers["Cache-Control"] = "no-store"
     return WebConfig(local_mode=settings.local_mode, auth="none" if settings.local_mode else "bearer",
