@@ -103,7 +103,7 @@ def pattern_key(word: str) -> str:
     if is_acronym(word):
         return CAPS_PREFIX + lower
     plural = ACRONYM_PLURAL.match(word)
-    if plural:
+    if plural and not any(c.isdigit() for c in plural.group(1)):  # "PCs"; "K8s" is a word, not K8 twice
         return CAPS_PREFIX + plural.group(1).lower()
     lower = CONTRACTIONS.get(lower, lower)
     if not word.isalpha():

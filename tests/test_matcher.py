@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from glossary import Direction, Entry, Layer, LayerStack, Matcher, Mode
 from glossary.tokens import tokenize
+from translator import translate
 from translator.facts import find_facts
 from translator.pipeline import _covered
 
@@ -38,6 +39,13 @@ def test_case_insensitive_but_acronyms_need_capitals() -> None:
     assert found("Pods and PODS", LAYER) == [("Pods", "pod"), ("PODS", "pod")]
     assert found("the SLA and two SLAs", LAYER) == [("SLA", "SLA"), ("SLAs", "SLA")]
     assert found("a sla is not an acronym here", LAYER) == []
+
+
+def test_a_numeronym_matches_in_any_case() -> None:
+    assert found("k8s, K8s and Kubernetes", LAYER) == [("k8s", "K8s"), ("K8s", "K8s"), ("Kubernetes", "K8s")]
+    # All capitals looks like an identifier, but the pipeline knows it is spelled as a glossary term.
+    terms = translate("The K8S upgrade is done.").terms
+    assert [(t.source, t.target) for t in terms][:1] == [("K8S", "app hosting platform")]
 
 
 def test_longest_match_wins() -> None:
