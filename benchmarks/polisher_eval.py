@@ -143,6 +143,7 @@ REJECTION_KINDS = {
     "jargon added": r"jargon '.*' added",
     "kept term missing": r"kept term",
     "term lost": r"term '.*' lost",
+    "unsupported wording": r"unsupported wording|stray characters",
     "forbidden term": r"forbidden term",
     "length": r"length [\d.]+x",
     "empty": r"empty output",

@@ -18,7 +18,7 @@ from glossary import Direction, Entry, Layer
 from models.base import GenerationTimeout
 from translator import ModelStage, RewriteMode, analyze, translate
 from translator.facts import find_facts, numbers
-from translator.guard import PLACEHOLDER, lost_concepts, protect, restore
+from translator.guard import PLACEHOLDER, lost_concepts, protect, restore, unsupported
 
 UPDATE = "SEV2 at 09:40 UTC: the checkout pods were OOMKilled after the v3.2.0 deploy. Rolled back at 10:05."
 
@@ -122,10 +122,28 @@ def test_a_rewrite_may_not_bring_jargon_back() -> None:
     assert engine == "glossary" and "RCA" not in text
     warning = next(w for w in warnings if "not used" in w)
     assert "jargon 'RCA' added" in warning and "jargon 'SLO' added" in warning
-    engine, _, _ = run(Echo(lambda s: s + " A full review follows."))
+    engine, _, _ = run(Echo(lambda s: s.replace("Reverted", "We reverted the release")))
     assert engine == "model"  # plain words are fine
-    engine, _, _ = run(Echo(lambda s: s + " Additional reviews follow."))
-    assert engine == "model"  # wordier than the draft's 'more', but not jargon
+    engine, _, _ = run(Echo(lambda s: s.replace("Reverted", "Additionally, we reverted")))
+    assert engine == "model"  # wordier than the draft's 'also', but not jargon
+
+
+def test_a_rewrite_may_not_say_what_the_draft_did_not() -> None:
+    engine, _, warnings = run(Echo(lambda s: s + " Customers were compensated and the vendor apologised."))
+    assert engine == "glossary"
+    warning = next(w for w in warnings if "not used" in w)
+    assert "unsupported wording (Customers, compensated, vendor, apologised)" in warning
+    engine, _, warnings = run(Echo(lambda s: s.replace("Reverted", "Reverted ⟏⟨")))
+    assert engine == "glossary" and "stray characters '⟏⟨'" in next(w for w in warnings if "not used" in w)
+
+
+def test_rewording_a_sentence_is_not_saying_something_new() -> None:
+    draft = "Risk. Only 1 engineer knows the billing code. Pairing sessions started, documentation 40% done."
+    assert unsupported("Only one engineer knows the billing code. Pairing sessions have started and the "
+                       "documentation is 40% done.", draft, draft) == []
+    assert unsupported("The documentation was finished on 40%, and we have not yet started pairing them.",
+                       draft, draft) == ["unsupported wording (finished, yet) in 'The documentation was finished "
+                                         "on 40%, and we have not yet started pairing them.'"]
 
 
 def test_business_to_it_rewrites_keep_the_technical_terms_the_glossary_chose() -> None:

@@ -1,7 +1,8 @@
 """Guarded generation: a generator may rewrite the deterministic draft, but its text is used only
 if every locked fact is still there, no number was added, forbidden terms stay out, kept terms
-stay in, and the length is sensible. Facts reach the model as placeholders (⟦1⟧, ⟦2⟧...), so it
-cannot change them; anything else falls back to the draft."""
+stay in, no sentence says what neither the draft nor the source said, and the length is sensible.
+Facts reach the model as placeholders (⟦1⟧, ⟦2⟧...), so it cannot change them; anything else falls
+back to the draft."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ MIN_RATIO, MAX_RATIO = 0.5, 2.0
 #: The retry of a model fine-tuned on SYSTEM (the polisher): the prompt it knows, sampled. A stricter
 #: prompt helps instruction-following models, but is a prompt such a model has never seen.
 RETRY_TEMPERATURE = 0.7
+#: A rewritten sentence with at least this many content words, and this share of its content words,
+#: found in neither the draft nor the source says something new: "Pairing sessions started" came
+#: back as "we have not yet started pairing them".
+NOVEL_WORDS, NOVEL_SHARE = 2, 0.4
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+#: Characters a rewrite may bring in: letters, digits, spaces and everyday punctuation.
+_ORDINARY = re.compile(r"[\w\s.,;:!?'\"()\[\]\-–—/%$€£&+@#*’‘“”…]")
 JargonCheck = Callable[[str], Sequence[str]]
 
 
@@ -128,6 +136,22 @@ def lost_concepts(candidate: str, concepts: Sequence[str]) -> list[str]:
     return problems
 
 
+def unsupported(candidate: str, draft: str, source: str) -> list[str]:
+    """Sentences of the rewrite mostly made of content words that neither the draft nor the source
+    has (by their first five letters), and characters that neither has and no sentence needs."""
+    known = _content_words(draft).keys() | _content_words(source).keys()
+    problems = []
+    for sentence in _SENTENCE.split(candidate):
+        words = _content_words(sentence)
+        novel = [word for stem, word in words.items() if stem not in known]
+        if len(novel) >= NOVEL_WORDS and len(novel) >= NOVEL_SHARE * len(words):
+            problems.append(f"unsupported wording ({', '.join(novel)}) in '{sentence.strip()}'")
+    stray = sorted({c for c in candidate if not _ORDINARY.match(c)} - set(draft) - set(source))
+    if stray:
+        problems.append(f"stray characters {''.join(stray)!r}")
+    return problems
+
+
 def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbidden: Sequence[str],
           kept: Sequence[str], added_jargon: JargonCheck | None = None, concepts: Sequence[str] = ()) -> list[str]:
     """Why a rewrite may not be used (empty when it may). ``kept`` terms must stay as written,
@@ -142,6 +166,7 @@ def check(candidate: str, draft: str, source: str, facts: Sequence[Fact], forbid
     problems += [f"forbidden term '{t}' present" for t in forbidden if re.search(rf"\b{re.escape(t.lower())}\b", low)]
     problems += [f"kept term '{t}' missing" for t in kept if t.lower() not in low]
     problems += lost_concepts(candidate, concepts)
+    problems += unsupported(candidate, draft, source)
     if added_jargon is not None:
         problems += [f"jargon '{t}' added" for t in added_jargon(candidate)]
     ratio = len(candidate.split()) / max(1, len(draft.split()))
