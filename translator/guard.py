@@ -94,11 +94,16 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+def _content_tokens(text: str) -> list[tuple[str, str]]:
+    """Markers and content words in order, each as (key, as written): a marker is its own key, a word's
+    key is its first five letters (so that 'promised' meets 'promise' and 'reports' meets 'report')."""
+    return [(w, w) if w.startswith("⟦") else (w.lower()[:5], w) for w in _WORD.findall(text)
+            if w.startswith("⟦") or w.lower() not in _FUNCTION_WORDS]
+
+
 def _neighbours(text: str, reach: int) -> dict[str, list[set[str]]]:
-    """For each marker occurrence, the content words within ``reach`` words either side: markers as
-    they are, other words by their first five letters (so that 'promised' meets 'promise')."""
-    words = [w if w.startswith("⟦") else w.lower()[:5] for w in _WORD.findall(text)
-             if w.startswith("⟦") or w.lower() not in _FUNCTION_WORDS]
+    """For each marker occurrence, the keys of the content words and markers within ``reach`` either side."""
+    words = [key for key, _ in _content_tokens(text)]
     found: dict[str, list[set[str]]] = {}
     for i, word in enumerate(words):
         if word.startswith("⟦"):
@@ -120,8 +125,8 @@ def detached(rewrite: str, masked_draft: str, mapping: dict[str, str]) -> list[s
 
 
 def _content_words(text: str) -> dict[str, str]:
-    """Content words, as written, by their first five letters ('reports' meets 'report')."""
-    return {w.lower()[:5]: w for w in _WORD.findall(text) if not w.startswith("⟦") and w.lower() not in _FUNCTION_WORDS}
+    """Content words (markers aside), as written, by their key."""
+    return {key: word for key, word in _content_tokens(text) if not word.startswith("⟦")}
 
 
 def lost_concepts(candidate: str, concepts: Sequence[str]) -> list[str]:
