@@ -89,5 +89,14 @@ def test_participles_after_be_agree() -> None:
     assert translate("It will be frobsunset soon.", glossaries=layers).text == "It will be retired soon."
 
 
+def test_a_simple_past_rendering_is_not_offered_after_an_auxiliary() -> None:
+    layers = org(term("zorbcrashed", "ran out of memory", "stopped for low memory", pos=PartOfSpeech.PHRASE))
+    assert translate("The ledgers zorbcrashed.", glossaries=layers).text == "The ledgers ran out of memory."
+    after_were = translate("The ledgers were zorbcrashed.", glossaries=layers)
+    assert after_were.text == "The ledgers were stopped for low memory."
+    only = org(term("zorbcrashed", "ran out of memory", pos=PartOfSpeech.PHRASE))  # nothing better: kept
+    assert translate("The ledgers were zorbcrashed.", glossaries=only).text == "The ledgers were ran out of memory."
+
+
 def test_reply_prefixes_are_not_labels() -> None:
     assert translate("RE: outage report").text.startswith("RE: ")

@@ -63,6 +63,19 @@ def verb_tag(word: str, previous: str, known_verb: bool = False) -> str | None:
     return None
 
 
+def reads_after(previous: str, rendering: str) -> bool:
+    """False where a rendering that opens with a simple past ('ran out of memory') would follow
+    an auxiliary ('were ran out of memory'); 'stopped' and 'shut down' read as participles too."""
+    if previous.lower() not in _PERFECT_OR_PASSIVE:
+        return True
+    first = rendering.split(" ", 1)[0].lower()
+    verbs = lemmas(first).get("VERB")
+    if not verbs:
+        return True
+    forms = verb_forms(verbs[0])  # a regular verb lists no VBN: its participle is its past
+    return "VBN" not in forms or first not in forms.get("VBD", ()) or first in forms["VBN"]
+
+
 def is_progressive(previous: str) -> bool:
     """'is patching': an -ing form after a form of 'be' is a verb, not a noun like 'routing'."""
     return previous.lower() in _BE
