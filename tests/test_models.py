@@ -317,9 +317,9 @@ def test_scorer_from_a_local_directory(tiny_causal: Path) -> None:
 
 
 def test_score_continuations_match_full_text_scores(tiny_causal: Path) -> None:
-    """With each prefix run once and its cache reused, per-continuation scores equal what scoring each
-    whole text gives for the same tokens (prefixes of different lengths, padding and batching included)."""
-    from models.hf import MAX_BATCH, HFScorer
+    """With each prefix run once and its continuations packed beside it, per-continuation scores equal
+    what scoring each whole text gives for the same tokens (prefixes of different lengths, several packs)."""
+    from models.hf import PACK_TOKENS, HFScorer
 
     scorer = get_scorer(ModelSettings(scorer_path=tiny_causal, dtype="float32"))
     assert isinstance(scorer, HFScorer)
@@ -346,12 +346,14 @@ def test_score_continuations_match_full_text_scores(tiny_causal: Path) -> None:
     prefix, continuations = spots[0]
     moved = scorer.score_continuations([(prefix + " ", [c.lstrip() for c in continuations[:3]])])
     assert moved[0] == pytest.approx(got[0][:3], abs=1e-4)
-    # One spot alone scores as it does among others; more continuations than one batch holds too.
+    # One spot alone scores as it does among others; more spots than one packed pass holds too.
     assert scorer.score_continuations([spots[1]])[0] == pytest.approx(got[1], abs=1e-4)
-    many = [f" {w} the time" for w in ("make", "have", "go", "see", "know", "work", "people")] * (MAX_BATCH // 5)
-    batched = scorer.score_continuations([(prefix, many)])[0]
-    assert batched[:5] == pytest.approx(scorer.score_continuations([(prefix, many[:5])])[0], abs=1e-4)
-    assert batched[-3:] == pytest.approx(scorer.score_continuations([(prefix, many[-3:])])[0], abs=1e-4)
+    many = [f" {w} the time" for w in ("make", "have", "go", "see", "know", "work", "people")]
+    crowd = [(f"{prefix} {n}", many) for n in range(PACK_TOKENS // 20)]
+    assert sum(tokens(p) + 1 + sum(tokens(c) - 1 for c in cs) for p, cs in crowd) > PACK_TOKENS  # several passes
+    scored = scorer.score_continuations(crowd)
+    assert scored[0] == pytest.approx(scorer.score_continuations(crowd[:1])[0], abs=1e-4)
+    assert scored[-1] == pytest.approx(scorer.score_continuations(crowd[-1:])[0], abs=1e-4)
     assert scorer.score_continuations([]) == []
 
 
