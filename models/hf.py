@@ -67,7 +67,8 @@ class _PackedLinear(torch.nn.Module):
         self.bias = None if linear.bias is None else linear.bias.detach()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.ops.mkldnn._linear_pointwise(x, self.weight, self.bias, "none", [], "")
+        out: torch.Tensor = torch.ops.mkldnn._linear_pointwise(x, self.weight, self.bias, "none", [], "")
+        return out
 
 
 def pack_linears(model: torch.nn.Module) -> int:
@@ -75,7 +76,7 @@ def pack_linears(model: torch.nn.Module) -> int:
     that computes the same; returns how many. None where this torch build lacks oneDNN's ops, or
     where one layer's result differs (then the model is left as it was)."""
     ops = torch.ops.mkldnn
-    if not (torch.backends.mkldnn.is_available() and hasattr(ops, "_reorder_linear_weight")
+    if not (torch.backends.mkldnn.is_available() and hasattr(ops, "_reorder_linear_weight")  # type: ignore[no-untyped-call]
             and hasattr(ops, "_linear_pointwise")):
         return 0
     swaps = [(parent, name, child) for parent in model.modules() for name, child in parent.named_children()
