@@ -66,8 +66,12 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("ordinal", r"\b\d+(?:st|nd|rd|th)\b"),
     ("number", r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])"),
 )
-#: No fact starts inside a word, so one look-behind spares trying every alternative there.
-_FACT = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")")
+#: No fact starts inside a word, so one look-behind spares trying every alternative there. And a
+#: fact that starts with a small letter has a character other than a small letter in its first run
+#: ('checkout-svc', 'fe80::1', 'v2', 'iOS 17', 'eventBus') or is a relative day: the look-ahead
+#: spares plain words ('the', 'restarted,') and spaces every alternative: 3x faster on the postmortems.
+_STARTS = r"(?![a-z\s])|(?=[a-z]+[^\sa-z,;!?)\]}'\"\u2019\u201d])|(?=today|tomorrow|yesterday|tonight)"
+_FACT = re.compile(rf"(?<!\w)(?:{_STARTS})(?:" + "|".join(f"(?P<{name}>{p})" for name, p in _PATTERNS) + ")")
 
 #: Parts that make a hyphenated lower-case word a system name rather than ordinary English.
 _SYSTEM_PARTS = frozenset(
