@@ -18,19 +18,25 @@ _REPLY_PREFIXES = frozenset({"re", "fw", "fwd", "aw", "wg", "tr", "sv"})  # "RE:
 _LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a short opening label
 _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
 #: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
-_CLAUSE_BREAKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(r"(?<=[A-Za-z0-9)%])" + pattern + r"(?=[A-Za-z])"), opener) for pattern, opener in (
-        (r"[ \t]*;[ \t]+", ""),
-        (r":[ \t]+(?=[a-z])", _LABEL),
-        (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
-        (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
-        (r",[ \t]+but[ \t]+", "But "),
-        (r",[ \t]+so[ \t]+", "So "),
-        (r",[ \t]+which[ \t]+", "This "),
-        (r"[ \t]+because[ \t]+", "This was because "),
-        (r"[ \t]+due[ \t]+to[ \t]+", "This was due to "),
-    )
+_CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
+    (r"[ \t]*;[ \t]+", ""),
+    (r":[ \t]+(?=[a-z])", _LABEL),
+    (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
+    (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
+    (r",[ \t]+but[ \t]+", "But "),
+    (r",[ \t]+so[ \t]+", "So "),
+    (r",[ \t]+which[ \t]+", "This "),
+    (r"[ \t]+because[ \t]+", "This was because "),
+    (r"[ \t]+due[ \t]+to[ \t]+", "This was due to "),
 )
+#: All of them in one scan. Each break is looked for ahead of a position, so that breaks that
+#: overlap are all found; no two can start at the same place (they begin differently).
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[A-Za-z0-9)%])(?=[ \t;:,])(?="
+    + "|".join(f"(?P<b{i}>{p}(?=[A-Za-z]))" for i, (p, _) in enumerate(_CLAUSE_BREAKS))
+    + ")"
+)
+_OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
 SPELLED_OUT_NOTE = "Written out in full."
@@ -178,7 +184,8 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
     Never before a locked fact, which must keep its exact spelling ('checkout-svc'), nor over a glossary match."""
     fact_starts = {f.start for f in facts}
     taken = [(m.start, m.end) for m in matches]
-    breaks = sorted((m.start(), m.end(), opener) for pattern, opener in _CLAUSE_BREAKS for m in pattern.finditer(text))
+    breaks = [(m.start(), m.end(m.lastgroup), _OPENERS[m.lastgroup]) for m in _CLAUSE_BREAK.finditer(text)
+              if m.lastgroup]
     starts = set()
     cursor = 0
     for start, end, opener in breaks:
