@@ -191,9 +191,9 @@ def _save_converted(tokenizer: Any, model: Any, target: Path) -> None:
 class HFScorer:
     """Mean token log-likelihood under a causal LM (SmolLM2 by default).
 
-    :meth:`score_continuations` packs every spot's prefix and continuations into one sequence with
-    a mask that lets each continuation see only its own prefix: each prefix token runs once, and
-    nothing is padded.
+    :meth:`score_continuations` packs every spot's prefix and continuations into one token tree with
+    a mask that lets each token see only its own sequence: tokens that sequences share at their start
+    run once, and nothing is padded.
     """
 
     def __init__(
@@ -270,67 +270,93 @@ class HFScorer:
         """One forward pass over a pack; adds each continuation's token log-likelihoods to ``sums``."""
         out = self.model.base_model(input_ids=torch.tensor([pack.ids]), attention_mask=pack.mask()[None, None],
                                     position_ids=torch.tensor([pack.positions]), use_cache=False)
-        hidden = out.last_hidden_state[0, pack.queries]
-        head = self.model.get_output_embeddings()
+        # Each distinct position goes through the vocabulary projection once, a block at a time.
+        rows = sorted(set(pack.queries))
+        row_of = {node: row for row, node in enumerate(rows)}
+        hidden = out.last_hidden_state[0, rows]
+        query_rows = torch.tensor([row_of[node] for node in pack.queries])
         targets = torch.tensor(pack.targets)
-        token_lp = torch.cat([
-            _token_logprobs(head(hidden[i:i + HEAD_ROWS]).float(), targets[i:i + HEAD_ROWS])
-            for i in range(0, len(pack.queries), HEAD_ROWS)
-        ])
+        token_lp = torch.empty(len(pack.queries))
+        head = self.model.get_output_embeddings()
+        for first in range(0, len(rows), HEAD_ROWS):
+            logits = head(hidden[first:first + HEAD_ROWS]).float()
+            wanted = ((query_rows >= first) & (query_rows < first + HEAD_ROWS)).nonzero()[:, 0]
+            token_lp[wanted] = _token_logprobs(logits[query_rows[wanted] - first], targets[wanted])
         for (s, j), lp in zip(pack.owners, token_lp.tolist(), strict=True):
             sums[s][j] += lp
 
 
 class _Pack:
-    """Several spots in one sequence: each prefix, then each of its continuations (less its last
-    token), every continuation seeing its prefix and itself only, at the positions it would have
-    after the prefix. So a prefix runs once for all its continuations, with no padding and no cache
-    to copy; ``queries`` are the positions whose next-token distribution scores ``targets``."""
+    """Token sequences (a prefix and one continuation each) as one tree: the tokens that sequences
+    share at their start (a prefix and its continuations, spots in the same sentence) are one node,
+    run once. Each node sees its ancestors and itself only, at the position it has in its
+    sequences, so every sequence scores as if it ran alone; nothing is padded and no cache copied.
+    ``queries`` are the nodes whose next-token distribution scores ``targets``."""
 
     def __init__(self) -> None:
         self.ids: list[int] = []
         self.positions: list[int] = []
-        self.blocks: list[tuple[int, int, int, int]] = []  # (start, length, prefix start, prefix length)
+        self.parents: list[int] = []
+        self._children: dict[tuple[int, int], int] = {}  # (parent node or -1, token) -> node
         self.queries: list[int] = []
         self.targets: list[int] = []
         self.owners: list[tuple[int, int]] = []  # (spot, continuation) of each target
 
-    def add(self, spot: int, prefix: list[int], continuations: list[list[int]]) -> None:
-        start = len(self.ids)
-        self._block(prefix, 0, start, 0)
-        for j, tokens in enumerate(continuations):
-            if not tokens:
-                continue
-            self.queries += [start + len(prefix) - 1, *range(len(self.ids), len(self.ids) + len(tokens) - 1)]
-            self.targets += tokens
-            self.owners += [(spot, j)] * len(tokens)
-            self._block(tokens[:-1], len(prefix), start, len(prefix))
+    def new_nodes(self, tokens: Sequence[int]) -> int:
+        """How many nodes adding ``tokens`` would create."""
+        node = -1
+        for depth, token in enumerate(tokens):
+            node = self._children.get((node, token), -2)
+            if node == -2:
+                return len(tokens) - depth
+        return 0
 
-    def _block(self, tokens: list[int], first_position: int, prefix_start: int, prefix_length: int) -> None:
-        self.blocks.append((len(self.ids), len(tokens), prefix_start, prefix_length))
-        self.ids += tokens
-        self.positions += range(first_position, first_position + len(tokens))
+    def add(self, owner: tuple[int, int], prefix: list[int], continuation: list[int]) -> None:
+        """Score ``continuation`` after ``prefix`` (which holds at least the start token)."""
+        sequence = [*prefix, *continuation]
+        node = -1
+        path = []
+        for depth, token in enumerate(sequence[:-1]):  # the last token is only ever predicted
+            key = (node, token)
+            if key not in self._children:
+                self._children[key] = len(self.ids)
+                self.ids.append(token)
+                self.positions.append(depth)
+                self.parents.append(node)
+            node = self._children[key]
+            path.append(node)
+        self.queries += path[len(prefix) - 1:]
+        self.targets += continuation
+        self.owners += [owner] * len(continuation)
 
     def mask(self) -> torch.Tensor:
-        size = len(self.ids)
-        mask = torch.zeros((size, size), dtype=torch.bool)
-        longest = max(length for _, length, _, _ in self.blocks)
-        causal = torch.ones((longest, longest), dtype=torch.bool).tril()
-        for start, length, prefix_start, prefix_length in self.blocks:
-            mask[start:start + length, start:start + length] = causal[:length, :length]
-            mask[start:start + length, prefix_start:prefix_start + prefix_length] = True
+        """Which nodes each node attends to: its ancestors and itself."""
+        rows: list[int] = []
+        cols: list[int] = []
+        lineage: list[list[int]] = []
+        for node, parent in enumerate(self.parents):
+            line = [*lineage[parent], node] if parent >= 0 else [node]
+            lineage.append(line)
+            rows += [node] * len(line)
+            cols += line
+        mask = torch.zeros((len(self.ids), len(self.ids)), dtype=torch.bool)
+        mask[rows, cols] = True
         return mask
 
 
 def _packs(encoded: Sequence[tuple[list[int], list[list[int]]]]) -> list[_Pack]:
-    """Spots in text order, packed up to PACK_TOKENS tokens a pass (a larger spot gets a pass alone)."""
-    packs: list[_Pack] = []
+    """The sequences to score, in text order, in packs of up to PACK_TOKENS nodes (a longer sequence
+    gets a pack alone)."""
+    packs = [_Pack()]
     for spot, (prefix, continuations) in enumerate(encoded):
-        size = len(prefix) + sum(max(0, len(c) - 1) for c in continuations)
-        if not packs or (packs[-1].ids and len(packs[-1].ids) + size > PACK_TOKENS):
-            packs.append(_Pack())
-        packs[-1].add(spot, prefix, continuations)
-    return packs
+        for j, tokens in enumerate(continuations):
+            if not tokens:
+                continue
+            pack = packs[-1]
+            if pack.ids and len(pack.ids) + pack.new_nodes([*prefix, *tokens][:-1]) > PACK_TOKENS:
+                packs.append(pack := _Pack())
+            pack.add((spot, j), prefix, tokens)
+    return [pack for pack in packs if pack.ids]
 
 
 def _token_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -222,6 +222,20 @@ def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
     assert scorer.asked == [[("We filed a ", ["outage report today.", "incident note today."])]]
 
 
+def test_spots_of_one_sentence_are_scored_after_the_whole_sentence_so_far() -> None:
+    layers = [Layer("glossary:test", (
+        Entry(source="zorblet", renderings=("outage report", "incident note"), explanation="A report."),
+        Entry(source="quibbit", renderings=("backup copy", "spare copy"), explanation="A copy."),
+    ))]
+    scorer = Prefers("note")
+    translate("It rained. Then we filed a zorblet about the quibbit in the end.", glossaries=layers,
+              models=ModelStage(scorer=scorer))
+    # The second prefix starts as the first does (the scorer runs those words once), not six words back.
+    [[(first, _), (second, continuations)]] = scorer.asked
+    assert first == "Then we filed a " and second == "Then we filed a zorblet about the "
+    assert continuations == ["backup copy in the end.", "spare copy in the end."]
+
+
 def test_a_failing_scorer_leaves_the_deterministic_choice() -> None:
     class Failing(Prefers):
         def score_continuations(self, spots: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:

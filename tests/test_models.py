@@ -319,20 +319,21 @@ def test_scorer_from_a_local_directory(tiny_causal: Path) -> None:
 def test_score_continuations_match_full_text_scores(tiny_causal: Path) -> None:
     """With each prefix run once and its continuations packed beside it, per-continuation scores equal
     what scoring each whole text gives for the same tokens (prefixes of different lengths, several packs)."""
-    from models.hf import PACK_TOKENS, HFScorer
+    from models.hf import PACK_TOKENS, HFScorer, _packs
 
     scorer = get_scorer(ModelSettings(scorer_path=tiny_causal, dtype="float32"))
     assert isinstance(scorer, HFScorer)
     spots = [("we will have the time to", [" make", " make it work for the people", " go back", "",
                                          " see what they know about it now"]),
              ("they", [" know", " know the time"]),
-             ("", ["the people", "time"])]
+             ("", ["the people", "time"]),
+             ("we will have the time to make it", [" work", " go"])]  # shares the first spot's tokens
 
     def tokens(text: str) -> int:
         return len(scorer.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     got = scorer.score_continuations(spots)
-    assert [len(g) for g in got] == [5, 2, 2]
+    assert [len(g) for g in got] == [5, 2, 2, 2]
     for (prefix, continuations), scores in zip(spots, got, strict=True):
         prefix_total = scorer.score([prefix])[0] * tokens(prefix)
         for continuation, score in zip(continuations, scores, strict=True):
@@ -342,6 +343,12 @@ def test_score_continuations_match_full_text_scores(tiny_causal: Path) -> None:
             full_total = scorer.score([prefix + continuation])[0] * tokens(prefix + continuation)
             expected = (full_total - prefix_total) / tokens(continuation)
             assert score == pytest.approx(expected, abs=2e-3), (prefix, continuation)
+    # Tokens that sequences share at their start run once: the last spot adds none of the first one's prefix.
+    def nodes(chosen: list[tuple[str, list[str]]]) -> int:
+        [pack] = _packs([([0, *scorer._encode([p])[0]], scorer._encode(cs)) for p, cs in chosen])
+        return len(pack.ids)
+
+    assert nodes([spots[0], spots[3]]) <= nodes(spots[:1]) + nodes(spots[3:]) - 1 - tokens(spots[0][0])
     # A trailing space on the prefix moves onto the continuations: same tokens, same scores.
     prefix, continuations = spots[0]
     moved = scorer.score_continuations([(prefix + " ", [c.lstrip() for c in continuations[:3]])])

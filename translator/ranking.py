@@ -1,8 +1,8 @@
 """LM-ranked renderings: where a term has several fitting renderings, a causal LM picks the most
-fluent. Only the spots that differ are scored, each in a short window of its own sentence: the few
-words before the spot are the shared prefix, each candidate with the words after it a continuation,
-and all spots of a text go to the scorer together (its prefixes in one batch, its continuations in
-another)."""
+fluent. Only the spots that differ are scored, each in its own sentence: the sentence up to the spot
+is the prefix, each candidate with the few words after it a continuation. All spots of a text go to
+the scorer together, and the spots of one sentence share the start of their prefixes, so the scorer
+runs a sentence's words once however many spots it has."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from models.base import Scorer
 from translator.rewrite import Edit, Plan, apply
 
-LEFT_WORDS, RIGHT_WORDS = 6, 3
+RIGHT_WORDS = 3
+#: How far a window reaches either side of its spot when its sentence goes on further.
+REACH_CHARS = 300
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 
 
@@ -23,14 +25,18 @@ def _render(text: str, edits: Sequence[Edit], start: int, end: int) -> str:
 
 
 def _window(text: str, fixed: Sequence[Edit], start: int, end: int) -> tuple[str, str]:
-    """Up to a few words either side of a spot, within its sentence, with fixed edits applied."""
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, start - 200), start)]
-    left_from = breaks[-1] if breaks else max(0, start - 200)
-    after = _SENTENCE_BREAK.search(text, end, end + 200)
-    right_to = after.start() + 1 if after else min(len(text), end + 200)
-    left = _render(text, fixed, left_from, start).split(" ")
+    """A spot's sentence up to the spot, and a few words after it, with the fixed edits applied."""
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, start - REACH_CHARS), start)]
+    if breaks:
+        left_from = breaks[-1]
+    elif start <= REACH_CHARS:
+        left_from = 0
+    else:  # from a word start
+        left_from = text.find(" ", start - REACH_CHARS, start) + 1 or start - REACH_CHARS
+    after = _SENTENCE_BREAK.search(text, end, end + REACH_CHARS)
+    right_to = after.start() + 1 if after else min(len(text), end + REACH_CHARS)
     right = _render(text, fixed, end, right_to).split(" ")
-    return " ".join(left[-LEFT_WORDS - 1:]), " ".join(right[: RIGHT_WORDS + 1])
+    return _render(text, fixed, left_from, start), " ".join(right[: RIGHT_WORDS + 1])
 
 
 def rank(text: str, plan: Plan, scorer: Scorer) -> int:
