@@ -93,10 +93,12 @@ class Matcher:
         claimed = list(protected)
         matches: list[Match] = []
         for layer, trie in self._layers:
-            starts = trie.root.children
+            starts = trie.root.children.keys()
+            if not starts:  # an empty layer (a request with no terms)
+                continue
             i = 0
             while i < len(tokens):
-                if claimed[i] or not any(k in starts for k in keys[i]):
+                if claimed[i] or starts.isdisjoint(keys[i]):
                     i += 1
                     continue
                 found = trie.longest(keys, claimed, i)
