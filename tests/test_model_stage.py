@@ -222,6 +222,14 @@ def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
     assert scorer.asked == [[("We filed a ", ["outage report today.", "incident note today."])]]
 
 
+def test_the_scorer_is_not_offered_a_rendering_that_echoes_a_neighbour() -> None:
+    layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("incident report", "outage note"),
+                                            explanation="A report."),))]
+    scorer = Prefers("note")
+    ranked = translate("The outage zorblet was filed.", glossaries=layers, models=ModelStage(scorer=scorer))
+    assert ranked.text == "The outage incident report was filed." and scorer.asked == []  # nothing left to rank
+
+
 def test_spots_of_one_sentence_are_scored_after_the_whole_sentence_so_far() -> None:
     layers = [Layer("glossary:test", (
         Entry(source="zorblet", renderings=("outage report", "incident note"), explanation="A report."),

@@ -155,7 +155,10 @@ def plan(
                 context |= content_keys(previous[1])
             taken = {r for r, owner in used.items() if owner is not entry}
             ranked = rank_renderings(entry.renderings, context, taken, id(entry) in seen_entries)
+            # Candidates a ranker may pick instead: none that echoes a neighbour ('release release')
+            # or reads wrongly after the word before ('were ran out'), while another fits.
             previous_word = tokens[match.first - 1].text if match.first else ""
+            ranked = [r for r in ranked if not content_keys(r) & context] or ranked
             ranked = [r for r in ranked if agreement.reads_after(previous_word, r)] or ranked
             used.setdefault(ranked[0], entry)
             candidates = list(dict.fromkeys(_agree(r, match, tokens, text, new_sentence) for r in ranked))
