@@ -222,6 +222,17 @@ def test_the_scorer_picks_among_renderings_and_the_ledger_follows() -> None:
     assert scorer.asked == [[("We filed a ", ["outage report today.", "incident note today."])]]
 
 
+def test_a_near_tie_keeps_the_rendering_the_glossary_prefers() -> None:
+    class NearTie(Prefers):
+        def score_continuations(self, spots: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
+            return [[-3.0 + 0.05 * ("note" in c) for c in conts] for _, conts in spots]
+
+    layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("outage report", "incident note"),
+                                            explanation="A report."),))]
+    result = translate("We filed a zorblet today.", glossaries=layers, models=ModelStage(scorer=NearTie("x")))
+    assert result.text == "We filed an outage report today."
+
+
 def test_the_scorer_is_not_offered_a_rendering_that_echoes_a_neighbour() -> None:
     layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("incident report", "outage note"),
                                             explanation="A report."),))]

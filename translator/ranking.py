@@ -13,6 +13,10 @@ from models.base import Scorer
 from translator.rewrite import Edit, Plan, apply
 
 RIGHT_WORDS = 3
+#: How much more fluent (log-likelihood per token) another rendering must be to replace the one the
+#: glossary prefers: a near tie keeps the author's choice. On 72 dev and postmortem texts (and 100
+#: others) 0.2 gives outputs as fluent as 0, with fewer changes and no higher grade level.
+MIN_GAIN = 0.2
 #: How far a window reaches either side of its spot when its sentence goes on further.
 REACH_CHARS = 300
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
@@ -52,6 +56,7 @@ def rank(text: str, plan: Plan, scorer: Scorer) -> int:
     changed = 0
     for spot, scores in zip(spots, scorer.score_continuations(windows), strict=True):
         best = max(range(len(scores)), key=scores.__getitem__)
-        changed += best != spot.chosen
-        spot.chosen = best
+        if scores[best] - scores[spot.chosen] >= MIN_GAIN:
+            changed += best != spot.chosen
+            spot.chosen = best
     return changed
