@@ -16,7 +16,7 @@ import pytest
 
 from glossary import Direction, Entry, Layer
 from models.base import GenerationTimeout
-from translator import ModelStage, RewriteMode, analyze, translate
+from translator import ModelStage, RewriteMode, analyze, ranking, translate
 from translator.facts import find_facts, numbers
 from translator.guard import PLACEHOLDER, lost_concepts, protect, restore, unsupported
 
@@ -253,6 +253,23 @@ def test_spots_of_one_sentence_are_scored_after_the_whole_sentence_so_far() -> N
     [[(first, _), (second, continuations)]] = scorer.asked
     assert first == "Then we filed a " and second == "Then we filed a zorblet about the "
     assert continuations == ["backup copy in the end.", "spare copy in the end."]
+
+
+def test_ranking_stops_at_the_time_limit_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Slow(Prefers):
+        def score_continuations(self, spots: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
+            time.sleep(0.3)
+            return super().score_continuations(spots)
+
+    monkeypatch.setattr(ranking, "SPOTS_PER_CALL", 1)
+    layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("outage report", "incident note"),
+                                            explanation="A report."),))]
+    scorer = Slow("note")
+    result = translate("We filed a zorblet. They read the zorblet. Nobody liked the zorblet.", glossaries=layers,
+                       models=ModelStage(scorer=scorer, time_limit_s=0.1))
+    assert len(scorer.asked) == 1  # the first call ran past the limit; the other two never started
+    assert result.text == "We filed an incident note. They read the outage report. Nobody liked the outage report."
+    assert "ran out of time" in result.warnings[0] and "2 terms" in result.warnings[0]
 
 
 def test_a_failing_scorer_leaves_the_deterministic_choice() -> None:

@@ -44,6 +44,7 @@ class ModelStage:
     scorer: Scorer | None = None
     generator: Generator | None = None
     embedder: Embedder | None = None
+    #: Seconds the scorer may spend ranking, and the generator rewriting, in one request.
     time_limit_s: float = 8.0
 
 
@@ -225,9 +226,14 @@ def translate(
     if models.scorer is not None and rewrite_mode is not RewriteMode.GLOSSARY:
         with timer.stage("rank"):
             try:
-                ranking.rank(document.masked, plan, models.scorer)
+                unranked = ranking.rank(document.masked, plan, models.scorer,
+                                        deadline=time.monotonic() + models.time_limit_s)
             except Exception as exc:  # a failing model never fails a request
                 warnings.append(f"The fluency scorer failed ({exc}); renderings were not ranked.")
+            else:
+                if unranked:
+                    warnings.append(f"The fluency scorer ran out of time ({models.time_limit_s:g} s); {unranked} "
+                                    "terms keep the glossary's preferred rendering.")
     edits = [rewrite.Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits()]
     output = rewrite.apply(document.text, edits)
     wants_model = rewrite_mode is RewriteMode.MODEL or (rewrite_mode is RewriteMode.AUTO and models.generator)
