@@ -378,6 +378,24 @@ def test_scorer_dtype_auto_follows_the_cpu(tiny_causal: Path) -> None:
         HFScorer(tiny_causal, dtype="float16")
 
 
+def test_packed_linear_layers_compute_what_the_plain_ones_do(tiny_causal: Path) -> None:
+    import torch
+
+    from models.hf import _PackedLinear, load_model, pack_linears
+
+    _, plain = load_model(tiny_causal, None, what="test", dtype=torch.bfloat16)
+    _, packed = load_model(tiny_causal, None, what="test", dtype=torch.bfloat16)
+    _, exact = load_model(tiny_causal, None, what="test", dtype=torch.float32)
+    assert pack_linears(exact) == 0  # float32 layers stay as they are
+    if pack_linears(packed) == 0:
+        pytest.skip("this torch build has no oneDNN linear ops")
+    assert any(isinstance(m, _PackedLinear) for m in packed.modules())
+    assert not any(isinstance(m, torch.nn.Linear) and m.weight.dtype == torch.bfloat16 for m in packed.modules())
+    ids = torch.tensor([[1, 5, 9, 3, 7, 2]])
+    with torch.inference_mode():
+        assert torch.allclose(packed(input_ids=ids).logits.float(), plain(input_ids=ids).logits.float(), atol=0.05)
+
+
 # ---------------------------------------------------------------- the real packaged models
 
 
