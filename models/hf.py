@@ -255,8 +255,9 @@ class HFScorer:
         for prefix, continuations in spots:
             stripped = prefix.rstrip()
             texts += [stripped, *(prefix[len(stripped):] + c if c else "" for c in continuations)]
-        ids = iter(self._encode(texts))
-        encoded = [([self.start_id, *next(ids)], [next(ids) for _ in continuations]) for _, continuations in spots]
+        token_ids = iter(self._encode(texts))
+        encoded = [([self.start_id, *next(token_ids)], [next(token_ids) for _ in continuations])
+                   for _, continuations in spots]
         sums = [[0.0] * len(conts) for _, conts in encoded]
         if not any(ids for _, conts in encoded for ids in conts):
             return sums
