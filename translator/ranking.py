@@ -1,8 +1,8 @@
 """LM-ranked renderings: where a term has several fitting renderings, a causal LM picks the most
 fluent. Only the spots that differ are scored, each in its own sentence: the sentence up to the spot
-is the prefix, each candidate with the few words after it a continuation. All spots of a text go to
-the scorer together, and the spots of one sentence share the start of their prefixes, so the scorer
-runs a sentence's words once however many spots it has."""
+is the prefix, each candidate with the few words after it a continuation. The spots of a text go to
+the scorer together (up to SPOTS_PER_CALL at a time), and the spots of one sentence share the start
+of their prefixes, so the scorer runs a sentence's words once however many spots it has."""
 
 from __future__ import annotations
 
