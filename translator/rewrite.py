@@ -107,9 +107,9 @@ def _context_words(tokens: Sequence[Token], first: int, last: int, window: int =
 
 
 def rank_renderings(renderings: Sequence[str], context: set[str], taken: Set[str], repeat: bool) -> list[str]:
-    """Renderings best first for this spot: preferred first, but not one that echoes a
-    neighbouring word ('payments payment system'), nor one `taken` by another term;
-    on a repeated mention the shortest reads best."""
+    """Renderings for this spot, best first: preferred first, but not one `taken` by another term;
+    on a repeated mention the shortest reads best. One that echoes a neighbouring word ('payments
+    payment system') is left out while another does not, so that no ranker can pick it either."""
     shortest = min(len(r) for r in renderings)
 
     def score(index: int) -> float:
@@ -118,7 +118,8 @@ def rank_renderings(renderings: Sequence[str], context: set[str], taken: Set[str
         value = -0.1 * index - 1.0 * len(words & context) - 0.5 * (rendering in taken)
         return value + (0.2 if repeat and len(rendering) == shortest else 0.0)
 
-    return [renderings[i] for i in sorted(range(len(renderings)), key=score, reverse=True)]
+    ranked = [renderings[i] for i in sorted(range(len(renderings)), key=score, reverse=True)]
+    return [r for r in ranked if not content_keys(r) & context] or ranked
 
 
 def plan(
@@ -155,10 +156,8 @@ def plan(
                 context |= content_keys(previous[1])
             taken = {r for r, owner in used.items() if owner is not entry}
             ranked = rank_renderings(entry.renderings, context, taken, id(entry) in seen_entries)
-            # Candidates a ranker may pick instead: none that echoes a neighbour ('release release')
-            # or reads wrongly after the word before ('were ran out'), while another fits.
+            # None that reads wrongly after the word before ('were ran out of memory'), while another fits.
             previous_word = tokens[match.first - 1].text if match.first else ""
-            ranked = [r for r in ranked if not content_keys(r) & context] or ranked
             ranked = [r for r in ranked if agreement.reads_after(previous_word, r)] or ranked
             used.setdefault(ranked[0], entry)
             candidates = list(dict.fromkeys(_agree(r, match, tokens, text, new_sentence) for r in ranked))
