@@ -73,8 +73,8 @@ class _PackedLinear(torch.nn.Module):
 
 def pack_linears(model: torch.nn.Module) -> int:
     """Swap each bfloat16 linear layer of ``model`` (inference only) for a :class:`_PackedLinear`
-    that computes the same; returns how many. None where this torch build lacks oneDNN's ops, or
-    where one layer's result differs (then the model is left as it was)."""
+    that computes the same; returns how many. It swaps none where this torch build lacks oneDNN's
+    ops, or where one layer's result differs (then the model is left as it was)."""
     ops = torch.ops.mkldnn
     if not (torch.backends.mkldnn.is_available() and hasattr(ops, "_reorder_linear_weight")  # type: ignore[no-untyped-call]
             and hasattr(ops, "_linear_pointwise")):
@@ -208,9 +208,9 @@ class HFScorer:
         self.path = path
         self.dtype = resolve_dtype(dtype)
         self.tokenizer, self.model = load_model(path, cache_dir, what="the scorer", dtype=self.dtype)
-        pack_linears(self.model)
         if getattr(self.model.config, "is_encoder_decoder", False):
             raise ModelUnavailable(f"the scorer needs a causal LM, and {path} is an encoder-decoder model")
+        pack_linears(self.model)
         self.name = f"transformers:{path.stem if path.is_file() else path.name}"
         start = self.tokenizer.bos_token_id
         if start is None:
