@@ -69,17 +69,16 @@ def uvicorn(app: str, env: dict[str, str], *extra: str) -> Iterator[str]:
 class Connection:
     """One keep-alive HTTP/1.1 connection that POSTs JSON and reads the answer whole."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: str) -> None:
-        self.reader, self.writer = reader, writer
-        parts = urlsplit(url)
-        self.head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-                     "Content-Type: application/json\r\nContent-Length: ").encode()
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes) -> None:
+        self.reader, self.writer, self.head = reader, writer, head
 
     @classmethod
     async def open(cls, url: str) -> Connection:
         parts = urlsplit(url)
         reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-        return cls(reader, writer, url)
+        head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                "Content-Type: application/json\r\nContent-Length: ")
+        return cls(reader, writer, head.encode())
 
     async def post(self, payload: bytes) -> int:
         """The status code, once the whole answer has arrived."""
