@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -98,14 +97,23 @@ _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\ud800-\udfff]")
 
 
 class _Timer:
+    """Milliseconds per stage: `with timer.stage("rewrite"): ...` adds to that stage's time (stages do not nest)."""
+
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
+        self._name = ""
+        self._start = 0.0
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        self.timings[name] = round(self.timings.get(name, 0.0) + (time.perf_counter() - start) * 1000, 3)
+    def stage(self, name: str) -> _Timer:
+        self._name, self._start = name, time.perf_counter()
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        elapsed = (time.perf_counter() - self._start) * 1000
+        self.timings[self._name] = round(self.timings.get(self._name, 0.0) + elapsed, 3)
 
 
 class _Analysed:

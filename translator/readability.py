@@ -37,7 +37,7 @@ class TextStats:
 
 def stats(text: str) -> TextStats:
     words = _WORD.findall(text)
-    return TextStats(len(words), max(1, len(_SENTENCE_END.findall(text))), sum(syllables(w) for w in words))
+    return TextStats(len(words), max(1, len(_SENTENCE_END.findall(text))), sum(map(syllables, words)))
 
 
 def word_count(text: str) -> int:

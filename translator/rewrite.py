@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -59,13 +59,20 @@ class Spot:
     start: int
     end: int
     candidates: list[str]
-    change: TermChange
+    source: str
+    layer: str
+    note: str
     article: Token | None = None
     chosen: int = 0
 
     @property
     def text(self) -> str:
         return self.candidates[self.chosen]
+
+    def change(self) -> TermChange:
+        """The ledger line for the candidate chosen."""
+        return TermChange(source=self.source, target=self.text, start=self.start, end=self.end, layer=self.layer,
+                          note=self.note)
 
 
 @dataclass
@@ -91,8 +98,7 @@ class Plan:
         return sorted(edits, key=lambda e: e.start)
 
     def ledger(self) -> list[TermChange]:
-        changes = [s.change.model_copy(update={"target": s.text}) for s in self.spots]
-        return sorted([*changes, *self.fixed_ledger], key=lambda t: t.start)
+        return sorted([*(s.change() for s in self.spots), *self.fixed_ledger], key=lambda t: t.start)
 
 
 @lru_cache(maxsize=16384)
@@ -160,13 +166,11 @@ def plan(
             previous_word = tokens[match.first - 1].text if match.first else ""
             ranked = [r for r in ranked if agreement.reads_after(previous_word, r)] or ranked
             used.setdefault(ranked[0], entry)
-            candidates = list(dict.fromkeys(_agree(r, match, tokens, text, new_sentence) for r in ranked))
+            candidates = list(dict.fromkeys(map(_fitting(match, tokens, text, new_sentence), ranked)))
         seen_entries.add(id(entry))
         previous = (match.last, candidates[0])
         article = tokens[match.first - 1] if match.first else None
-        change = TermChange(source=original, target=candidates[0], start=match.start, end=match.end,
-                            layer=match.layer, note=entry.explanation)
-        result.spots.append(Spot(match.start, match.end, candidates, change,
+        result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation,
                                  article if article and article.text.lower() in _ARTICLES else None))
     starts = {s.start for s in result.spots}
     result.fixed.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
@@ -213,24 +217,31 @@ def _short_label(text: str, colon: int) -> bool:
     return bool(label) and label[0].isupper() and len(label.split()) <= 3
 
 
-def _agree(rendering: str, match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> str:
-    """Inflect the rendering like the matched words, and capitalise it at a sentence start."""
+def _fitting(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> Callable[[str], str]:
+    """What makes any rendering fit the match's place: the matched words' number or tense, and a
+    capital at a sentence start. Decided once per match, applied to each of its renderings."""
     pos = match.entry.pos
-    last = tokens[match.last].text
     previous = tokens[match.first - 1].text if match.first else ""
-    if pos is PartOfSpeech.NOUN and agreement.is_plural_noun(last):
-        if not any(agreement.is_plural_noun(form.split()[-1]) for form in match.entry.forms):
-            rendering = agreement.pluralize(rendering)
+    plural, tag = False, None
+    if pos is PartOfSpeech.NOUN and agreement.is_plural_noun(tokens[match.last].text):
+        plural = not any(agreement.is_plural_noun(form.split()[-1]) for form in match.entry.forms)
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
         tag = agreement.verb_tag(tokens[match.first].text, previous, known_verb=pos is PartOfSpeech.VERB)
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
         # a lone -ing noun ("routing") stays a noun.
         noun_as_verb = match.first == match.last and (tag != "VBG" or agreement.is_progressive(previous))
-        if tag and (pos is PartOfSpeech.VERB or noun_as_verb):
+        if not (pos is PartOfSpeech.VERB or noun_as_verb):
+            tag = None
+    capital = new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start))
+
+    def fit(rendering: str) -> str:
+        if plural:
+            rendering = agreement.pluralize(rendering)
+        elif tag:
             rendering = agreement.inflect_verb(rendering, tag)
-    if new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start)):
-        rendering = agreement.capitalize_first(rendering)
-    return rendering
+        return agreement.capitalize_first(rendering) if capital else rendering
+
+    return fit
 
 
 def at_sentence_start(text: str, index: int) -> bool:
