@@ -77,13 +77,9 @@ def _secret(authorization: str | None, api_key: str | None) -> str | None:
     return None
 
 
-async def get_principal(
-    request: Request,
-    settings: SettingsDep,
-    store: StoreDep,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
-) -> Principal:
+async def get_principal(request: Request, authorization: str | None, x_api_key: str | None) -> Principal:
+    """The caller, from its API key (or local mode), once the rate limit admits it."""
+    settings: Settings = request.app.state.settings
     secret = _secret(authorization, x_api_key)
     if secret is None:
         if settings.local_mode:
@@ -92,6 +88,7 @@ async def get_principal(
             raise ApiError(401, "unauthorized", "An API key is required: send 'Authorization: Bearer <API key>'.",
                            {"WWW-Authenticate": "Bearer"})
     else:
+        store: Store = request.app.state.store
         info = await run_in_threadpool(store.authenticate, secret)
         if info is None:
             raise ApiError(401, "unauthorized", "The API key is not valid or has been revoked.",
@@ -106,9 +103,15 @@ async def get_principal(
 
 
 def require(scope: str) -> object:
-    """A dependency that admits callers holding `scope` (admin > write > read)."""
+    """A dependency that admits callers holding `scope` (admin > write > read). One dependency,
+    not a chain: FastAPI spends about 15 microseconds on each link of every request."""
 
-    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def check(
+        request: Request,
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> Principal:
+        principal = await get_principal(request, authorization, x_api_key)
         if not principal.allows(scope):
             raise ApiError(403, "forbidden", f"This API key lacks the '{scope}' scope.")
         return principal

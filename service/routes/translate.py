@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
@@ -103,9 +104,10 @@ async def named_layers(store: Store, org: str, names: Sequence[str], warnings: l
 
 def _record(request: Request, metrics: MetricsDep, results: Sequence[Translation]) -> None:
     request.state.engine = results[0].engine if results else "none"
+    layers = Counter(term.layer.split(":", 1)[0] for result in results for term in result.terms)
+    for layer, count in layers.items():
+        metrics.matches.labels(layer).inc(count)
     for result in results:
-        for term in result.terms:
-            metrics.matches.labels(term.layer.split(":", 1)[0]).inc()
         for warning in result.warnings:
             if warning.startswith("The model rewrite was not used"):
                 metrics.fallbacks.labels("rejected").inc()
@@ -113,15 +115,27 @@ def _record(request: Request, metrics: MetricsDep, results: Sequence[Translation
                 metrics.fallbacks.labels("scorer").inc()
 
 
+#: A glossary-only translation of a text up to this length takes a millisecond or two: it runs on
+#: the event loop, which costs less than the hand-over to a worker thread and back. Longer texts,
+#: and anything that may call a model, run in a worker thread.
+INLINE_MAX_CHARS = 2000
+
+
+def _uses_models(body: TranslateRequest) -> bool:
+    return body.rewrite is not RewriteMode.GLOSSARY or body.brief
+
+
 def _translate(body: TranslateRequest, layers: list[Layer], settings: SettingsDep, models: ModelsDep,
                warnings: list[str]) -> Translation:
-    stage = models.get()
+    """Translate one request. A glossary-only request neither waits for the models to load nor
+    carries warnings about them."""
+    uses_models = _uses_models(body)
     result = translate(
         body.text, direction=body.direction, format=body.format, terms=body.terms, glossaries=layers,
         rewrite_mode=body.rewrite, brief=body.brief, explain=body.explain, max_bytes=settings.max_text_bytes,
-        models=stage,
+        models=models.get() if uses_models else None,
     )
-    result.warnings[:0] = [*warnings, *models.warnings]
+    result.warnings[:0] = [*warnings, *(models.warnings if uses_models else ())]
     return result
 
 
@@ -130,7 +144,10 @@ async def translate_text(body: TranslateRequest, principal: Reader, store: Store
                          request: Request, metrics: MetricsDep, models: ModelsDep) -> Translation:
     warnings: list[str] = []
     layers = await named_layers(store, principal.org, body.glossaries, warnings)
-    result = await run_in_threadpool(_translate, body, layers, settings, models, warnings)
+    if _uses_models(body) or len(body.text) > INLINE_MAX_CHARS:
+        result = await run_in_threadpool(_translate, body, layers, settings, models, warnings)
+    else:
+        result = _translate(body, layers, settings, models, warnings)
     _record(request, metrics, [result])
     return result
 
