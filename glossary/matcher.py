@@ -37,6 +37,9 @@ class _Trie:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.root = _Node()
+        #: Matcher.lookup's answers while this is the only layer with entries (the usual case: the
+        #: built-in glossary alone), kept for as long as the layer lives.
+        self.lookups: dict[str, tuple[Match | None]] = {}
         for entry in entries:
             for form in entry.forms:
                 node = self.root
@@ -66,6 +69,8 @@ class _Trie:
         return best
 
 
+#: How many lookups a layer keeps; the cache starts afresh beyond this.
+LOOKUPS_KEPT = 4096
 _COMPILED: WeakKeyDictionary[Layer, dict[Direction, _Trie]] = WeakKeyDictionary()
 _COMPILE_LOCK = Lock()
 
@@ -115,6 +120,16 @@ class Matcher:
 
     def lookup(self, term: str) -> Match | None:
         """The entry that would match all of `term` on its own, if any."""
+        layers = [(layer, trie) for layer, trie in self._layers if trie.root.children]
+        cache = layers[0][1].lookups if len(layers) == 1 else {}
+        hit = cache.get(term)  # one read, so another thread's clear() cannot come between test and use
+        if hit is None:
+            if len(cache) >= LOOKUPS_KEPT:
+                cache.clear()
+            hit = cache[term] = (self._lookup(term),)
+        return hit[0]
+
+    def _lookup(self, term: str) -> Match | None:
         tokens = tokenize(term)
         if not tokens:
             return None
