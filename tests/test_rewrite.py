@@ -36,6 +36,16 @@ def test_articles_follow_the_new_word() -> None:
     assert translate("An quibbit ran. An zorblet too.", glossaries=layers).text.startswith("A backup copy ran.")
 
 
+def test_an_article_that_opens_a_split_clause_changes_in_one_edit() -> None:
+    layers = org(term("zorblet", "cause review"), term("quibbit", "outage report"))
+    assert translate("We paged them; an zorblet is pending.", glossaries=layers).text == (
+        "We paged them. A cause review is pending.")
+    assert translate("We paged them; a quibbit is pending.", glossaries=layers).text == (
+        "We paged them. An outage report is pending.")
+    assert translate("We paged them; a zorblet is pending.", glossaries=layers).text == (
+        "We paged them. A cause review is pending.")
+
+
 def test_capital_at_sentence_start_only() -> None:
     layers = org(term("zorblet", "outage report"))
     assert translate("Zorblet filed. The zorblet and the Zorblet.", glossaries=layers).text == (

@@ -63,6 +63,8 @@ class Spot:
     layer: str
     note: str
     article: Token | None = None
+    #: The article opens a sentence that a clause split made ("; an RCA" -> ". A cause review").
+    article_opens_sentence: bool = False
     chosen: int = 0
 
     @property
@@ -93,6 +95,8 @@ class Plan:
             edits.append(Edit(spot.start, spot.end, spot.text))
             if spot.article is not None:
                 fixed = agreement.article_for(spot.text, spot.article.text)
+                if spot.article_opens_sentence:
+                    fixed = agreement.capitalize_first(fixed)
                 if fixed != spot.article.text:
                     edits.append(Edit(spot.article.start, spot.article.end, fixed))
         return sorted(edits, key=lambda e: e.start)
@@ -170,9 +174,14 @@ def plan(
         seen_entries.add(id(entry))
         previous = (match.last, candidates[0])
         article = tokens[match.first - 1] if match.first else None
-        result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation,
-                                 article if article and article.text.lower() in _ARTICLES else None))
-    starts = {s.start for s in result.spots}
+        if article is not None and article.text.lower() in _ARTICLES:
+            result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation,
+                                     article, article.start in new_sentences))
+        else:
+            result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation))
+    # A word that opens a new sentence takes a capital, unless a spot already gives it one (its own
+    # rendering, or the article before it, which must change as one edit).
+    starts = {s.start for s in result.spots} | {s.article.start for s in result.spots if s.article}
     result.fixed.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
     for fact in facts:
         if fact.plain is not None:
