@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from translator import translate
 from translator.facts import find_facts, numbers, spell_duration, verify
 
 
@@ -89,6 +90,14 @@ def test_durations_are_written_out(text: str, before: str, plain: str) -> None:
 
 def test_a_bare_m_without_a_time_cue_stays_as_written() -> None:
     assert spell_duration("5m", "we served ") is None
+
+
+def test_a_comma_after_a_number_is_punctuation_not_part_of_the_fact() -> None:
+    assert kinds("It returned 412, so clients retried; costs hit $1,200, then fell.") == [
+        ("number", "412"), ("money", "$1,200")]
+    result = translate("The gateway returned 412, so clients gave up.")
+    assert result.text.startswith("The gateway returned 412. So ")
+    assert result.facts.locked == ["412"] and not result.warnings
 
 
 def test_numbers_are_normalised() -> None:

@@ -44,8 +44,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("version", r"\b[vV]\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?\b|\b\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?\b"),
     ("hostname", rf"\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.){{1,16}}{_TLD}\b(?!\.\w)"
                  r"|\b[a-z][a-z0-9]{0,62}(?:-[a-z0-9]{1,62}){0,10}\d(?:\.[a-z][a-z0-9-]{0,62}){1,16}\b"),
-    ("money", r"(?:[$€£¥]|\b(?:USD|EUR|GBP)\s?)\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?"
-              r"|\b\d[\d,]*(?:\.\d+)?\s?(?:[kKmMbB]n?\s?|million\s|billion\s|thousand\s)?(?:USD|EUR|GBP|dollars|euros|pounds)\b"),
+    ("money", r"(?:[$€£¥]|\b(?:USD|EUR|GBP)\s?)\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?"
+              r"|\b\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:[kKmMbB]n?\s?|million\s|billion\s|thousand\s)?(?:USD|EUR|GBP|dollars|euros|pounds)\b"),
     ("percent", r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)"),
     ("duration", r"\b\d+\s?(?:d|h|hr|hrs)\s?\d+\s?(?:m|min|mins)\b(?:\s?\d+\s?s\b)?"
                  r"|\b\d+(?:\.\d+)?(?:ms|s|m|h|d|w)\b"
@@ -64,7 +64,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                    r"|(?<![\w/.])(?:/[\w.-]+){2,}/?"),
     ("network", r"(?<![\w/])/\d{1,2}\b"),
     ("ordinal", r"\b\d+(?:st|nd|rd|th)\b"),
-    ("number", r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])"),
+    ("number", r"(?<![\w.,])\d(?:[\d,]*\d)?(?:\.\d+)?(?![\w])"),  # '412, so': the comma ends the clause
 )
 #: No fact starts inside a word, so one look-behind spares trying every alternative there. And a
 #: fact that starts with a small letter has a character other than a small letter in its first run
