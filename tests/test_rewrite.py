@@ -36,6 +36,12 @@ def test_articles_follow_the_new_word() -> None:
     assert translate("An quibbit ran. An zorblet too.", glossaries=layers).text.startswith("A backup copy ran.")
 
 
+def test_a_noun_used_as_a_verb_takes_a_one_word_verb_rendering() -> None:
+    layers = org(term("retry", "repeat try", "reattempt"))
+    assert translate("Clients retried 3 times.", glossaries=layers).text == "Clients reattempted 3 times."
+    assert translate("The retry failed.", glossaries=layers).text == "The repeat try failed."
+
+
 def test_an_article_that_opens_a_split_clause_changes_in_one_edit() -> None:
     layers = org(term("zorblet", "cause review"), term("quibbit", "outage report"))
     assert translate("We paged them; an zorblet is pending.", glossaries=layers).text == (

@@ -76,6 +76,11 @@ def reads_after(previous: str, rendering: str) -> bool:
     return "VBN" not in forms or first not in forms.get("VBD", ()) or first in forms["VBN"]
 
 
+def is_verb(rendering: str) -> bool:
+    """A one-word rendering that can be a verb ('reattempt'; not 'repeat try')."""
+    return " " not in rendering and bool(lemmas(rendering.lower()).get("VERB"))
+
+
 def is_progressive(previous: str) -> bool:
     """'is patching': an -ing form after a form of 'be' is a verb, not a noun like 'routing'."""
     return previous.lower() in _BE

@@ -44,7 +44,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("version", r"\b[vV]\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?\b|\b\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?\b"),
     ("hostname", rf"\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.){{1,16}}{_TLD}\b(?!\.\w)"
                  r"|\b[a-z][a-z0-9]{0,62}(?:-[a-z0-9]{1,62}){0,10}\d(?:\.[a-z][a-z0-9-]{0,62}){1,16}\b"),
-    ("money", r"(?:[$€£¥]|\b(?:USD|EUR|GBP)\s?)\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?"
+    ("money", r"(?:[$€£¥]|\b(?:USD|EUR|GBP)\s?)\d(?:[\d,]*\d)?(?:\.\d+)?"
+              r"(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?"
               r"|\b\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:[kKmMbB]n?\s?|million\s|billion\s|thousand\s)?(?:USD|EUR|GBP|dollars|euros|pounds)\b"),
     ("percent", r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)"),
     ("duration", r"\b\d+\s?(?:d|h|hr|hrs)\s?\d+\s?(?:m|min|mins)\b(?:\s?\d+\s?s\b)?"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -169,8 +169,11 @@ def plan(
             # None that reads wrongly after the word before ('were ran out of memory'), while another fits.
             previous_word = tokens[match.first - 1].text if match.first else ""
             ranked = [r for r in ranked if agreement.reads_after(previous_word, r)] or ranked
+            fit = _fit_for(match, tokens, text, new_sentence)
+            if fit.noun_as_verb:  # 'retried': 'reattempted' reads as a verb, 'repeated try' does not
+                ranked.sort(key=lambda r: not agreement.is_verb(r))
             used.setdefault(ranked[0], entry)
-            candidates = list(dict.fromkeys(map(_fitting(match, tokens, text, new_sentence), ranked)))
+            candidates = list(dict.fromkeys(map(fit, ranked)))
         seen_entries.add(id(entry))
         previous = (match.last, candidates[0])
         article = tokens[match.first - 1] if match.first else None
@@ -226,31 +229,41 @@ def _short_label(text: str, colon: int) -> bool:
     return bool(label) and label[0].isupper() and len(label.split()) <= 3
 
 
-def _fitting(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> Callable[[str], str]:
-    """What makes any rendering fit the match's place: the matched words' number or tense, and a
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    """What makes any rendering fit a match's place: the matched words' number or tense, and a
     capital at a sentence start. Decided once per match, applied to each of its renderings."""
+
+    plural: bool
+    tag: str | None
+    capital: bool
+    #: A noun entry used as a verb ('retried' for the entry 'retry').
+    noun_as_verb: bool
+
+    def __call__(self, rendering: str) -> str:
+        if self.plural:
+            rendering = agreement.pluralize(rendering)
+        elif self.tag:
+            rendering = agreement.inflect_verb(rendering, self.tag)
+        return agreement.capitalize_first(rendering) if self.capital else rendering
+
+
+def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> _Fit:
     pos = match.entry.pos
     previous = tokens[match.first - 1].text if match.first else ""
-    plural, tag = False, None
+    plural, tag, noun_as_verb = False, None, False
     if pos is PartOfSpeech.NOUN and agreement.is_plural_noun(tokens[match.last].text):
         plural = not any(agreement.is_plural_noun(form.split()[-1]) for form in match.entry.forms)
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
         tag = agreement.verb_tag(tokens[match.first].text, previous, known_verb=pos is PartOfSpeech.VERB)
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
         # a lone -ing noun ("routing") stays a noun.
-        noun_as_verb = match.first == match.last and (tag != "VBG" or agreement.is_progressive(previous))
-        if not (pos is PartOfSpeech.VERB or noun_as_verb):
+        noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None and match.first == match.last
+                        and (tag != "VBG" or agreement.is_progressive(previous)))
+        if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
     capital = new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start))
-
-    def fit(rendering: str) -> str:
-        if plural:
-            rendering = agreement.pluralize(rendering)
-        elif tag:
-            rendering = agreement.inflect_verb(rendering, tag)
-        return agreement.capitalize_first(rendering) if capital else rendering
-
-    return fit
+    return _Fit(plural, tag, capital, noun_as_verb)
 
 
 def at_sentence_start(text: str, index: int) -> bool:
