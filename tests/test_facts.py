@@ -92,6 +92,12 @@ def test_a_bare_m_without_a_time_cue_stays_as_written() -> None:
     assert spell_duration("5m", "we served ") is None
 
 
+def test_http_status_codes_counted_in_the_plural_are_not_seconds() -> None:
+    assert spell_duration("503s", "a spike of ") is None and spell_duration("429s", "") is None
+    assert "a spike of 503s" in translate("We saw a spike of 503s and a 30s stall.").text
+    assert "30 seconds" in translate("We saw a spike of 503s and a 30s stall.").text
+
+
 def test_a_comma_after_a_number_is_punctuation_not_part_of_the_fact() -> None:
     assert kinds("It returned 412, so clients retried; costs hit $1,200, then fell.") == [
         ("number", "412"), ("money", "$1,200")]

@@ -82,6 +82,8 @@ _SYSTEM_PARTS = frozenset(
 )
 _UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "hr": "hours", "hrs": "hours",
           "d": "days", "w": "weeks", "min": "minutes", "mins": "minutes"}
+#: '503s' and '429s' count HTTP errors; they are not seconds.
+_STATUS_CODES = re.compile(r"[45]\d\ds")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s?(ms|hrs|hr|mins|min|s|m|h|d|w)\b")
 #: Words before a bare "42m" that say it is minutes, not millions.
 _TIME_CUES = frozenset(
@@ -120,7 +122,7 @@ def spell_duration(text: str, before: str) -> str | None:
     figure; and a bare 'm' is only read as minutes when a word just before it says so.
     """
     parts = _DURATION_PART.findall(text)
-    if not parts or _DURATION_PART.sub("", text).strip():
+    if not parts or _DURATION_PART.sub("", text).strip() or _STATUS_CODES.fullmatch(text):
         return None
     units = [_UNITS[u] for _, u in parts]
     if "minutes" not in units:
