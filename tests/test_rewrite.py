@@ -36,6 +36,17 @@ def test_articles_follow_the_new_word() -> None:
     assert translate("An quibbit ran. An zorblet too.", glossaries=layers).text.startswith("A backup copy ran.")
 
 
+def test_a_rendering_never_states_a_number_the_replaced_words_do_not() -> None:
+    both = Entry(source="zorblet", aliases=("two-way zorblet",), renderings=("two-way check", "mutual check"),
+                 explanation="A check.", direction=Direction.IT_TO_BUSINESS)
+    only = Entry(source="quibbit", aliases=("two-way quibbit",), renderings=("two-way link",),
+                 explanation="A link.", direction=Direction.IT_TO_BUSINESS)
+    assert translate("The zorblet failed.", glossaries=org(both)).text == "The mutual check failed."
+    assert translate("The two-way zorblet failed.", glossaries=org(both)).text == "The two-way check failed."
+    result = translate("The quibbit failed.", glossaries=org(only))
+    assert result.text == "The quibbit failed." and not result.facts.added
+
+
 def test_a_noun_used_as_a_verb_takes_a_one_word_verb_rendering() -> None:
     layers = org(term("retry", "repeat try", "reattempt"))
     assert translate("Clients retried 3 times.", glossaries=layers).text == "Clients reattempted 3 times."

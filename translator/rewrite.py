@@ -10,7 +10,7 @@ from functools import lru_cache
 from glossary import Entry, Match, Mode, PartOfSpeech
 from glossary.tokens import Token, token_keys
 from translator import agreement
-from translator.facts import Fact
+from translator.facts import Fact, numbers
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
@@ -111,6 +111,11 @@ def content_keys(phrase: str) -> frozenset[str]:
     return frozenset(key for w in phrase.split() if w.lower() not in _STOPWORDS for key in token_keys(w))
 
 
+@lru_cache(maxsize=16384)
+def _numbers_in(phrase: str) -> frozenset[str]:
+    return frozenset(numbers(phrase))
+
+
 def _context_words(tokens: Sequence[Token], first: int, last: int, window: int = 3) -> set[str]:
     around = [*tokens[max(0, first - window): first], *tokens[last + 1: last + 1 + window]]
     return set(content_keys(" ".join(t.text for t in around)))
@@ -165,7 +170,11 @@ def plan(
             if match.first - previous[0] <= 3:  # a neighbour that was itself just replaced
                 context |= content_keys(previous[1])
             taken = {r for r, owner in used.items() if owner is not entry}
-            ranked = rank_renderings(entry.renderings, context, taken, id(entry) in seen_entries)
+            # A rendering may state a number only if the words it replaces do ('two-way' for 'mTLS' does not).
+            renderings = [r for r in entry.renderings if _numbers_in(r) <= _numbers_in(original)]
+            if not renderings:
+                continue
+            ranked = rank_renderings(renderings, context, taken, id(entry) in seen_entries)
             # None that reads wrongly after the word before ('were ran out of memory'), while another fits.
             previous_word = tokens[match.first - 1].text if match.first else ""
             ranked = [r for r in ranked if agreement.reads_after(previous_word, r)] or ranked
