@@ -47,6 +47,17 @@ def test_a_rendering_never_states_a_number_the_replaced_words_do_not() -> None:
     assert result.text == "The quibbit failed." and not result.facts.added
 
 
+def test_a_business_phrase_keeps_its_words_as_written_and_gains_the_note() -> None:
+    entry = Entry(source="out of stock", aliases=("sold out",), renderings=("out of stock (no inventory left)",),
+                  explanation="Nothing left to sell.", direction=Direction.BUSINESS_TO_IT)
+    layers = [Layer("glossary:test", (entry,))]
+    result = translate("Items that sold out an hour earlier still show.", glossaries=layers,
+                       direction=Direction.BUSINESS_TO_IT)
+    assert result.text == "Items that sold out (no inventory left) an hour earlier still show."
+    assert translate("Sold out again.", glossaries=layers, direction=Direction.BUSINESS_TO_IT).text == (
+        "Sold out (no inventory left) again.")
+
+
 def test_a_noun_used_as_a_verb_takes_a_one_word_verb_rendering() -> None:
     layers = org(term("retry", "repeat try", "reattempt"))
     assert translate("Clients retried 3 times.", glossaries=layers).text == "Clients reattempted 3 times."

@@ -182,7 +182,7 @@ def plan(
             if fit.noun_as_verb:  # 'retried': 'reattempted' reads as a verb, 'repeated try' does not
                 ranked.sort(key=lambda r: not agreement.is_verb(r))
             used.setdefault(ranked[0], entry)
-            candidates = list(dict.fromkeys(map(fit, ranked)))
+            candidates = list(dict.fromkeys(_annotated(r, entry.source, original, fit) or fit(r) for r in ranked))
         seen_entries.add(id(entry))
         previous = (match.last, candidates[0])
         article = tokens[match.first - 1] if match.first else None
@@ -255,6 +255,17 @@ class _Fit:
         elif self.tag:
             rendering = agreement.inflect_verb(rendering, self.tag)
         return agreement.capitalize_first(rendering) if self.capital else rendering
+
+
+def _annotated(rendering: str, source: str, original: str, fit: _Fit) -> str | None:
+    """A rendering that is the term with a note ('out of stock (no inventory left)') keeps the words
+    as written and adds the note: 'sold out (no inventory left)', never 'out of stock' in place of
+    a verb. None for a rendering that rewords the term."""
+    head = source + " ("
+    if rendering[: len(head)].lower() != head.lower() or not rendering.endswith(")"):
+        return None
+    annotated = original + rendering[len(source):]
+    return agreement.capitalize_first(annotated) if fit.capital else annotated
 
 
 def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> _Fit:
