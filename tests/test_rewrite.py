@@ -62,6 +62,10 @@ def test_a_noun_used_as_a_verb_takes_a_one_word_verb_rendering() -> None:
     layers = org(term("retry", "repeat try", "reattempt"))
     assert translate("Clients retried 3 times.", glossaries=layers).text == "Clients reattempted 3 times."
     assert translate("The retry failed.", glossaries=layers).text == "The repeat try failed."
+    lookup = org(term("query", "data lookup"))  # no verb among its renderings: the verb stays as written
+    result = translate("Rows can be queried remotely.", glossaries=lookup)
+    assert result.text == "Rows can be queried remotely." and result.terms == []
+    assert translate("The query failed.", glossaries=lookup).text == "The data lookup failed."
 
 
 def test_an_article_that_opens_a_split_clause_changes_in_one_edit() -> None:

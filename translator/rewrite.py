@@ -181,6 +181,10 @@ def plan(
             fit = _fit_for(match, tokens, text, new_sentence)
             if fit.noun_as_verb:  # 'retried': 'reattempted' reads as a verb, 'repeated try' does not
                 ranked.sort(key=lambda r: not agreement.is_verb(r))
+                if not agreement.is_verb(ranked[0]) and not _is_note(ranked[0], entry.source):
+                    # No verb to put in ('can be data lookup'): the term stays.
+                    result.kept_jargon.append(original)
+                    continue
             used.setdefault(ranked[0], entry)
             candidates = list(dict.fromkeys(_annotated(r, entry.source, original, fit) or fit(r) for r in ranked))
         seen_entries.add(id(entry))
@@ -257,12 +261,17 @@ class _Fit:
         return agreement.capitalize_first(rendering) if self.capital else rendering
 
 
+def _is_note(rendering: str, source: str) -> bool:
+    """True for a rendering that is the term followed by a note in parentheses."""
+    head = source + " ("
+    return rendering[: len(head)].lower() == head.lower() and rendering.endswith(")")
+
+
 def _annotated(rendering: str, source: str, original: str, fit: _Fit) -> str | None:
     """A rendering that is the term with a note ('out of stock (no inventory left)') keeps the words
     as written and adds the note: 'sold out (no inventory left)', never 'out of stock' in place of
     a verb. None for a rendering that rewords the term."""
-    head = source + " ("
-    if rendering[: len(head)].lower() != head.lower() or not rendering.endswith(")"):
+    if not _is_note(rendering, source):
         return None
     annotated = original + rendering[len(source):]
     return agreement.capitalize_first(annotated) if fit.capital else annotated
