@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from glossary import Direction, Entry, Layer, LayerStack, Matcher, Mode
 from glossary.tokens import tokenize
 from translator import translate
@@ -82,3 +84,21 @@ def test_direction_filters_entries() -> None:
     layer = Layer("builtin", (entry("bad day", direction=Direction.BUSINESS_TO_IT), entry("pod")))
     assert found("a bad day for the pod", layer, direction=Direction.BUSINESS_TO_IT) == [("bad day", "bad day")]
     assert found("a bad day for the pod", layer) == [("pod", "pod")]
+
+
+def test_lookups_of_a_lone_layer_are_kept_bounded_and_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    import glossary.matcher
+
+    monkeypatch.setattr(glossary.matcher, "LOOKUPS_KEPT", 4)
+    lone = Layer("builtin", (entry("on-call"), entry("auth service")))
+    matcher = Matcher(LayerStack.of([Layer("request", ()), lone]), Direction.IT_TO_BUSINESS)
+    words = ["on-call", "auth-service", "billing-svc", "On-Call", "x-y", "on-call"]
+    answers = [m.entry.source if (m := matcher.lookup(w)) else None for w in words]
+    assert answers == ["on-call", "auth service", None, "on-call", None, "on-call"]
+    assert 0 < len(glossary.matcher._compiled(lone, Direction.IT_TO_BUSINESS).lookups) <= 4
+    # Over two layers nothing is kept, and the higher layer still wins.
+    override = Layer("glossary:ops", (entry("on-call", rendering="duty roster"),))
+    stacked = Matcher(LayerStack.of([override, lone]), Direction.IT_TO_BUSINESS)
+    hit = stacked.lookup("on-call")
+    assert hit is not None and hit.layer == "glossary:ops"
+    assert glossary.matcher._compiled(override, Direction.IT_TO_BUSINESS).lookups == {}

@@ -401,3 +401,41 @@ def test_swapped_facts_fall_back_to_the_draft() -> None:
     engine, text, warnings = run(Echo(swap))
     assert engine == "glossary" and text == translate(UPDATE).text
     assert any("moved away from the words around it" in w for w in warnings), warnings
+
+
+def test_a_glossary_only_request_does_not_wait_for_the_models(tmp_path: Path) -> None:
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.model_stage import ModelStageProvider
+    from service.settings import Settings
+    from translator import ModelStage
+
+    class Loading(ModelStageProvider):
+        """A provider whose models are still loading until the test says otherwise."""
+
+        def __init__(self) -> None:
+            super().__init__(None, time_limit_s=2.0)
+            self.loaded = threading.Event()
+            self.asked = 0
+
+        def get(self) -> ModelStage:
+            self.asked += 1
+            self.loaded.wait(30)
+            return ModelStage()
+
+    app = create_app(Settings(data_dir=tmp_path, local_mode=True))
+    app.state.models = provider = Loading()
+    with TestClient(app) as client:
+        provider.asked = 0  # the background load at start-up asked once
+        started = time.monotonic()
+        text = "Two pods restarted at 09:10."
+        short = client.post("/v1/translate", json={"text": text, "rewrite": "glossary"})
+        long = client.post("/v1/translate", json={"text": " ".join([text] * 200), "rewrite": "glossary"})
+        assert time.monotonic() - started < 10 and provider.asked == 0
+        assert short.status_code == long.status_code == 200
+        assert "09:10" in short.json()["text"] and short.json()["engine"] == "glossary"
+        provider.loaded.set()
+        assert client.post("/v1/translate", json={"text": text}).status_code == 200 and provider.asked == 1
