@@ -126,6 +126,28 @@ def test_short_labels_and_clause_joints_become_sentences() -> None:
         "It slipped by 2 weeks. This was due to supplier delays.")
 
 
+def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -> None:
+    assert translate("The shop filled up, causing an outage.").text == "The shop filled up. This caused an outage."
+    assert translate("The queue is backing up, causing delays.").text == "The queue is backing up. This causes delays."
+    assert translate("The queue is long because a reader died.").text == (
+        "The queue is long. This is because a reader died.")
+    assert translate("Errors rose, leading to refunds, and then we paused sales.").text == (
+        "Errors rose. This led to refunds. Then we paused sales.")
+    assert translate("We paused sales and restarted the shop.").text == "We paused sales. We restarted the shop."
+
+
+def test_clauses_stay_whole_where_splitting_would_break_them() -> None:
+    for text in (
+        "If you paused sales, then you can restart.",  # a condition
+        "We paused sales and shop restarts.",  # not a verb in the past
+        "The shop paused sales and restarted.",  # a subject that cannot be said again
+        "We changed the plan, so that we can grow.",  # a purpose
+        "Sales fell (stock ran out, causing gaps) last week.",  # inside brackets
+        "The shop restarted, and then resumed sales.",  # no subject after 'then'
+    ):
+        assert translate(text).text == text
+
+
 def test_participles_after_be_agree() -> None:
     layers = org(term("frobsunset", "retire", pos=PartOfSpeech.VERB))
     assert translate("It will be frobsunset soon.", glossaries=layers).text == "It will be retired soon."

@@ -16,26 +16,41 @@ from translator.result import TermChange
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
 _REPLY_PREFIXES = frozenset({"re", "fw", "fwd", "aw", "wg", "tr", "sv"})  # "RE: outage" is a subject line
 _LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a short opening label
+_SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
 _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
 #: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
+#: "{past|present}" picks the tense of the clause before ("was causing" -> "This caused").
 _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     (r"[ \t]*;[ \t]+", ""),
     (r":[ \t]+(?=[a-z])", _LABEL),
     (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
     (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
     (r",[ \t]+but[ \t]+", "But "),
-    (r",[ \t]+so[ \t]+", "So "),
+    (r"[ \t]+but[ \t]+(?=(?:we|they|it)\b)", "But "),
+    (r",[ \t]+so[ \t]+(?!that\b)", "So "),
     (r",[ \t]+which[ \t]+", "This "),
-    (r"[ \t]+because[ \t]+", "This was because "),
-    (r"[ \t]+due[ \t]+to[ \t]+", "This was due to "),
+    (r"[ \t]+because[ \t]+", "This {was|is} because "),
+    (r"[ \t]+due[ \t]+to[ \t]+", "This {was|is} due to "),
+    (r",[ \t]+causing[ \t]+", "This {caused|causes} "),
+    (r",[ \t]+leading[ \t]+to[ \t]+", "This {led|leads} to "),
+    (r",[ \t]+resulting[ \t]+in[ \t]+", "This {resulted|results} in "),
+    (rf",?[ \t]+and[ \t]+then[ \t]+(?={_SUBJECT})", "Then "),
+    (r",?[ \t]+and[ \t]+(?=[a-z]+ed\b)", _SUBJECT_AGAIN),
 )
 #: All of them in one scan. Each break is looked for ahead of a position, so that breaks that
-#: overlap are all found; no two can start at the same place (they begin differently).
+#: overlap are all found; at one position the first that matches wins.
 _CLAUSE_BREAK = re.compile(
     r"(?<=[A-Za-z0-9)%])(?=[ \t;:,])(?="
     + "|".join(f"(?P<b{i}>{p}(?=[A-Za-z]))" for i, (p, _) in enumerate(_CLAUSE_BREAKS))
     + ")"
 )
+_TENSED = re.compile(r"\{(\w+)\|(\w+)\}")
+#: Words that put a clause in the present ("is failing, causing" -> "This causes"); past is the default.
+_PRESENT = re.compile(r"\b(?:is|are|am|keeps?|continues?|remains?)\b|'(?:s|re)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
+#: Subjects that may be said again to start a second sentence: "We rolled back and restarted" ->
+#: "We rolled back. We restarted".
+_REPEATABLE_SUBJECTS = frozenset({"We", "They"})
 _OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
@@ -222,10 +237,20 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
     for start, end, opener in breaks:
         if start < cursor or end in fact_starts or any(a < end and start < b for a, b in taken):
             continue
+        clause = text[max(cursor, _sentence_start(text, start)): start]
+        if clause.count("(") > clause.count(")"):  # not inside brackets: '(pods too small. This caused...)'
+            continue
         if opener == _LABEL:
             if not _short_label(text, start):
                 continue
             opener = ""
+        elif opener == _SUBJECT_AGAIN:
+            subject = clause.split(" ", 1)[0]
+            if subject.capitalize() not in _REPEATABLE_SUBJECTS or not _opens_with_past_verb(text, end):
+                continue
+            opener = subject.capitalize() + " "
+        elif "{" in opener:
+            opener = _in_tense(opener, clause)
         result.fixed.append(Edit(start, end, ". " + opener))
         if not opener:
             starts.add(end)
@@ -233,10 +258,26 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
     return starts
 
 
+def _in_tense(opener: str, clause: str) -> str:
+    """'This {was|is} because ' in the tense of the clause before it."""
+    present = _PRESENT.search(clause) and not _PAST.search(clause)
+    return _TENSED.sub(r"\2" if present else r"\1", opener)
+
+
+def _sentence_start(text: str, index: int) -> int:
+    stop = text.rfind(". ", 0, index)
+    return max(stop + 2 if stop >= 0 else 0, text.rfind("\n", 0, index) + 1)
+
+
+def _opens_with_past_verb(text: str, index: int) -> bool:
+    """True when the word at `index` is a verb in the simple past ('restarted'; not 'the')."""
+    word = text[index:].split(" ", 1)[0].rstrip(".,;:")
+    return agreement.verb_tag(word, "and") == "VBD"
+
+
 def _short_label(text: str, colon: int) -> bool:
     """True when the colon ends a short capitalised label that opens its sentence ("Status:")."""
-    opening = max(text.rfind(". ", 0, colon), text.rfind("\n", 0, colon)) + 1
-    label = text[opening:colon].strip()
+    label = text[_sentence_start(text, colon):colon].strip()
     if label.lower() in _REPLY_PREFIXES:
         return False
     return bool(label) and label[0].isupper() and len(label.split()) <= 3
