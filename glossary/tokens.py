@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from typing import NamedTuple
 
-import spacy
-from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getAllLemmasOOV
-from spacy.attrs import IDX, LENGTH
-from spacy.language import Language
+# spaCy's numeric layer (thinc) imports torch when it can (lemminflect imports spaCy too): 1.5 s on
+# every start of the CLI or a worker, for a tokenizer that never uses it. While they load, `import
+# torch` fails, which thinc expects; the model stage imports torch for real when it needs it. Where
+# torch is loaded already, nothing changes.
+_HIDE_TORCH = "torch" not in sys.modules
+if _HIDE_TORCH:
+    sys.modules["torch"] = None  # type: ignore[assignment]
+try:
+    import spacy
+    from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getAllLemmasOOV
+    from spacy.attrs import IDX, LENGTH
+    from spacy.language import Language
+finally:
+    if _HIDE_TORCH:
+        del sys.modules["torch"]
 
 ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
 #: Tokens that carry no meaning for matching: "on-call" matches "on call".
