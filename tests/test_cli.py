@@ -81,3 +81,14 @@ def test_glossary_lint_rejects_a_bad_file(jargon_cli: list[str], tmp_path: Path)
 def test_glossary_lint_passes_on_the_builtin_glossary(jargon_cli: list[str]) -> None:
     done = run(jargon_cli, "glossary", "lint")
     assert done.returncode == 0, done.stdout.decode()[-2000:]
+
+
+def test_a_glossary_translation_never_loads_torch() -> None:
+    """torch takes seconds to import; the CLI's glossary path and the tokenizer do not need it."""
+    import sys
+
+    script = ("import sys, service.cli; from translator import translate; translate('Two pods restarted.'); "
+              "print('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
