@@ -144,6 +144,8 @@ def test_clauses_stay_whole_where_splitting_would_break_them() -> None:
         "We changed the plan, so that we can grow.",  # a purpose
         "Sales fell (stock ran out, causing gaps) last week.",  # inside brackets
         "The shop restarted, and then resumed sales.",  # no subject after 'then'
+        "The delay was mostly due to the weather.",  # 'due to' completes 'was'
+        "It is because the shop shut.",
     ):
         assert translate(text).text == text
 

@@ -51,6 +51,7 @@ _PAST = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
 #: Subjects that may be said again to start a second sentence: "We rolled back and restarted" ->
 #: "We rolled back. We restarted".
 _REPEATABLE_SUBJECTS = frozenset({"We", "They"})
+_BE_OR_NOT = frozenset("is are was were be been being not isn't wasn't aren't weren't".split())
 _OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
@@ -250,12 +251,20 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
                 continue
             opener = subject.capitalize() + " "
         elif "{" in opener:
+            if _completes_the_verb(clause):  # 'was mostly due to': not a second clause
+                continue
             opener = _in_tense(opener, clause)
         result.fixed.append(Edit(start, end, ". " + opener))
         if not opener:
             starts.add(end)
         cursor = end
     return starts
+
+
+def _completes_the_verb(clause: str) -> bool:
+    """True when what follows belongs to the clause's last verb: 'is because', 'was entirely due to'."""
+    words = clause.split()
+    return bool(words) and (words[-1].lower() in _BE_OR_NOT or words[-1].lower().endswith("ly"))
 
 
 def _in_tense(opener: str, clause: str) -> str:
