@@ -136,6 +136,32 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
     assert translate("We paused sales and restarted the shop.").text == "We paused sales. We restarted the shop."
 
 
+def test_a_colon_or_dash_between_two_clauses_ends_a_sentence() -> None:
+    assert translate("The test passed: we restored it in 4h.").text == "The test passed. We restored it in 4 hours."
+    assert translate("The change broke the feed - the list was missing their address.").text == (
+        "The change broke the feed. The list was missing their address.")
+    for text in ("We need three things: money and time.", "Cause of the delay: expired cards on two tills.",
+                 "Sales are fine - mostly online."):
+        assert translate(text).text == text
+
+
+def test_each_bullet_ends_as_a_sentence() -> None:
+    text = "Update:\n- sales dipped 3% on Monday\n- tills restarted; all fine\n- notes at https://x.example/a\nDone."
+    assert translate(text).text == (
+        "Update:\n- sales dipped 3% on Monday.\n- tills restarted. All fine.\n- notes at https://x.example/a\nDone.")
+
+
+def test_no_sentence_breaks_inside_a_locked_fact() -> None:
+    result = translate("We set `on: push; then: deploy` and it ran.")
+    assert "`on: push; then: deploy`" in result.text and not result.facts.missing
+
+
+def test_an_explained_term_that_opens_a_split_clause_takes_a_capital() -> None:
+    layers = org(term("zorblet", "outage report"))
+    assert translate("It slowed; zorblets piled up.", glossaries=layers, explain=True).text == (
+        "It slowed. Zorblets (what zorblet means) piled up.")
+
+
 def test_clauses_stay_whole_where_splitting_would_break_them() -> None:
     for text in (
         "If you paused sales, then you can restart.",  # a condition

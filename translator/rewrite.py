@@ -16,6 +16,7 @@ from translator.result import TermChange
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
 _REPLY_PREFIXES = frozenset({"re", "fw", "fwd", "aw", "wg", "tr", "sv"})  # "RE: outage" is a subject line
 _LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a short opening label
+_JOINT = "joint"  # "... broke the feed - the list missed ..." -> ". The list", between two clauses only
 _SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
 _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
 #: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
@@ -23,6 +24,7 @@ _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|
 _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     (r"[ \t]*;[ \t]+", ""),
     (r":[ \t]+(?=[a-z])", _LABEL),
+    (r"[ \t]+[-\u2013\u2014][ \t]+(?=[a-z])", _JOINT),
     (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
     (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
     (r",[ \t]+but[ \t]+", "But "),
@@ -51,8 +53,12 @@ _PAST = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
 #: Subjects that may be said again to start a second sentence: "We rolled back and restarted" ->
 #: "We rolled back. We restarted".
 _REPEATABLE_SUBJECTS = frozenset({"We", "They"})
+#: Where the part of a sentence that a colon or dash follows begins: "X is key - the main lesson: ..."
+_LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
+_AUXILIARIES = frozenset("is are was were has have had will would can could should must did does".split())
 _BE_OR_NOT = frozenset("is are was were be been being not isn't wasn't aren't weren't".split())
 _OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
+_OPEN_BULLET = re.compile(r"^[ \t]*(?:[-*\u2022]|\d+[.)])[ \t]+\S[^\n]*[A-Za-z0-9)%](?=[ \t]*$)", re.MULTILINE)
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
 SPELLED_OUT_NOTE = "Written out in full."
@@ -167,6 +173,8 @@ def plan(
     read more easily."""
     result = Plan()
     new_sentences = _split_clauses(text, result, facts, matches) if split_clauses else set()
+    if split_clauses:
+        _end_bullets(text, result, facts)
     used: dict[str, Entry] = {}  # rendering -> the entry that used it first
     seen_entries: set[int] = set()
     previous: tuple[int, str] = (-10, "")  # last token and text of the previous replacement
@@ -179,7 +187,8 @@ def plan(
             result.forbidden.append(original)
         new_sentence = match.start in new_sentences
         if explain and entry.mode is Mode.REPLACE and entry.explanation:
-            candidates = [f"{original} ({entry.explanation[:1].lower()}{entry.explanation[1:].rstrip('.')})"]
+            explained = f"{original} ({entry.explanation[:1].lower()}{entry.explanation[1:].rstrip('.')})"
+            candidates = [agreement.capitalize_first(explained) if new_sentence else explained]
             result.kept_jargon.append(original)
         else:
             context = _context_words(tokens, match.first, match.last)
@@ -228,9 +237,10 @@ def plan(
 def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequence[Match]) -> set[int]:
     """Turn '; we' into '. We' and ', which' into '. This'; returns where a word needs a capital.
 
-    Never before a locked fact, which must keep its exact spelling ('checkout-svc'), nor over a glossary match."""
+    Never before or inside a locked fact, which must keep its exact spelling ('checkout-svc', '`on: push`'),
+    nor over a glossary match."""
     fact_starts = {f.start for f in facts}
-    taken = [(m.start, m.end) for m in matches]
+    taken = [(m.start, m.end) for m in matches] + [(f.start, f.end) for f in facts]
     breaks = [(m.start(), m.end(m.lastgroup), _OPENERS[m.lastgroup]) for m in _CLAUSE_BREAK.finditer(text)
               if m.lastgroup]
     starts = set()
@@ -241,8 +251,8 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
         clause = text[max(cursor, _sentence_start(text, start)): start]
         if clause.count("(") > clause.count(")"):  # not inside brackets: '(pods too small. This caused...)'
             continue
-        if opener == _LABEL:
-            if not _short_label(text, start):
+        if opener in (_LABEL, _JOINT):
+            if not ((opener == _LABEL and _short_label(text, start)) or _joins_clauses(text, clause, end)):
                 continue
             opener = ""
         elif opener == _SUBJECT_AGAIN:
@@ -261,6 +271,20 @@ def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequ
     return starts
 
 
+def _joins_clauses(text: str, before: str, after: int) -> bool:
+    """True when a colon or dash stands between two clauses, each with a verb of its own ('the job
+    failed: the disk was full'), not before a list or a name ('We need two things: money and time')."""
+    rest = text[after:]
+    stop = min((i for i in (rest.find(". "), rest.find("\n")) if i >= 0), default=len(rest))
+    return _has_verb(_LAST_PART.split(before)[-1]) and _has_verb(rest[:stop])
+
+
+def _has_verb(clause: str) -> bool:
+    """A finite verb that shows a clause: an auxiliary, or a lower-case word in the simple past."""
+    words = clause.split()
+    return any(w.lower() in _AUXILIARIES or (w.islower() and agreement.verb_tag(w, "") == "VBD") for w in words)
+
+
 def _completes_the_verb(clause: str) -> bool:
     """True when what follows belongs to the clause's last verb: 'is because', 'was entirely due to'."""
     words = clause.split()
@@ -271,6 +295,13 @@ def _in_tense(opener: str, clause: str) -> str:
     """'This {was|is} because ' in the tense of the clause before it."""
     present = _PRESENT.search(clause) and not _PAST.search(clause)
     return _TENSED.sub(r"\2" if present else r"\1", opener)
+
+
+def _end_bullets(text: str, result: Plan, facts: Sequence[Fact]) -> None:
+    """A full stop at the end of each bullet that lacks one: a list item is a sentence to its reader
+    (and to a grade-level count); never right after a link, address or code."""
+    unsafe = {f.end for f in facts if f.kind in ("url", "email", "code")}
+    result.fixed.extend(Edit(m.end(), m.end(), ".") for m in _OPEN_BULLET.finditer(text) if m.end() not in unsafe)
 
 
 def _sentence_start(text: str, index: int) -> int:
