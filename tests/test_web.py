@@ -33,7 +33,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 IT_UPDATE = ("Two pods restarted at 09:10 after an OOM kill; p99 latency rose 40% on the k8s cluster. "
              "CVE-2024-1234 was patched in v2.3.1.")
-XSS_IMG = "<img src=x onerror=window.__xss=1>"
+XSS_IMG = "<img src=x onerror=window.__xss=true>"  # no digit: a rendering may state no number the term lacks
 XSS_SCRIPT = "<script>window.__xss=2</script>"
 XSS_SVG = "<svg/onload=window.__xss=3>"
 # Records CSP violations: if an injected handler ever reached the DOM, the CSP would block it and log one here.
