@@ -105,7 +105,8 @@ def token_keys(word: str) -> tuple[str, ...]:
     """Every key a text token can match: its lower case, its lemmas, and caps-marked forms.
 
     Glossary acronyms ("SLA") carry the caps mark, so they match "SLA"/"SLAs" but not a
-    lower-case word that happens to share the letters.
+    lower-case word that happens to share the letters. The word as written comes first, so that
+    where two entries fit, the one spelled so wins over a lemma ("IDS" over "ID").
     """
     lower = word.lower()
     keys = {CONTRACTIONS.get(lower, lower)}
@@ -114,9 +115,11 @@ def token_keys(word: str) -> tuple[str, ...]:
         keys.add(plural.group(1).lower())
     elif word.isalpha():
         keys.update(lemma for forms in lemmas(lower).values() for lemma in forms)
-    if word != lower:
-        keys.update([CAPS_PREFIX + key for key in keys])
-    return tuple(sorted(keys))
+    if word != lower:  # "IDs" is the plural of ID, not the acronym IDS
+        keys.update(CAPS_PREFIX + key for key in ([plural.group(1).lower()] if plural else list(keys)))
+    exact = CONTRACTIONS.get(lower, lower)
+    first = [key for key in (CAPS_PREFIX + exact, exact) if key in keys]
+    return (*first, *sorted(keys.difference(first)))
 
 
 @lru_cache(maxsize=65536)

@@ -102,3 +102,8 @@ def test_lookups_of_a_lone_layer_are_kept_bounded_and_stay_right(monkeypatch: py
     hit = stacked.lookup("on-call")
     assert hit is not None and hit.layer == "glossary:ops"
     assert glossary.matcher._compiled(override, Direction.IT_TO_BUSINESS).lookups == {}
+
+
+def test_an_acronym_plural_is_not_a_longer_acronym() -> None:
+    layer = Layer("builtin", (entry("IDS"), entry("ID")))
+    assert found("Customer IDs leaked; the IDS fired.", layer) == [("IDs", "ID"), ("IDS", "IDS")]

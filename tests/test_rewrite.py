@@ -22,6 +22,16 @@ def test_plural_nouns_pluralise_the_head_of_the_rendering() -> None:
     assert translate("One zorblet failed.", glossaries=layers).text == "One copy of the ledger failed."
 
 
+def test_counted_and_listed_acronym_plurals_take_a_plural_rendering() -> None:
+    layers = org(Entry(source="AZ", aliases=("AZs",), renderings=("data centre",), explanation="A zone.",
+                       direction=Direction.IT_TO_BUSINESS),
+                 term("FTE", "full-time worker"), term("Postgres", "database"))
+    assert translate("Two AZs failed.", glossaries=layers).text == "Two data centres failed."
+    assert translate("We need 3 FTE and 1 FTE more.", glossaries=layers).text == (
+        "We need 3 full-time workers and 1 full-time worker more.")
+    assert translate("Postgres failed in 2024 FTE reviews.", glossaries=layers).text.startswith("Database failed")
+
+
 def test_verbs_take_the_tense_of_the_term() -> None:
     layers = org(term("frobnicate", "undo", pos=PartOfSpeech.VERB))
     assert translate("We frobnicated it.", glossaries=layers).text == "We undid it."

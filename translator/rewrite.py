@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
-from glossary.tokens import Token, token_keys
+from glossary.tokens import ACRONYM_PLURAL, Token, token_keys
 from translator import agreement
 from translator.facts import Fact, numbers
 from translator.result import TermChange
@@ -358,12 +358,24 @@ def _annotated(rendering: str, source: str, original: str, fit: _Fit) -> str | N
     return agreement.capitalize_first(annotated) if fit.capital else annotated
 
 
+def _counted(previous: str, word: str, match: Match) -> bool:
+    """'3 FTE': an acronym after a number above one is plural even without its 's'."""
+    one_acronym = match.first == match.last and word.isupper()
+    return one_acronym and previous.isdigit() and len(previous) <= 3 and previous != "1"
+
+
 def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> _Fit:
     pos = match.entry.pos
     previous = tokens[match.first - 1].text if match.first else ""
     plural, tag, noun_as_verb = False, None, False
-    if pos is PartOfSpeech.NOUN and agreement.is_plural_noun(tokens[match.last].text):
-        plural = not any(agreement.is_plural_noun(form.split()[-1]) for form in match.entry.forms)
+    last = tokens[match.last].text
+    counted = _counted(previous, last, match)
+    if pos is PartOfSpeech.NOUN and (agreement.is_plural_noun(last) or counted):
+        # "AZs" and "3 FTE" take a plural rendering; "Postgres", written as the glossary lists it, is
+        # no plural; and a term that is plural itself ('analytics') keeps its rendering as it is.
+        listed = text[match.start: match.end].lower() in {form.lower() for form in match.entry.forms}
+        plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed) and not agreement.is_plural_noun(
+            match.entry.source.split()[-1])
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
         tag = agreement.verb_tag(tokens[match.first].text, previous, known_verb=pos is PartOfSpeech.VERB)
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
