@@ -40,9 +40,12 @@ _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     (r",?[ \t]+and[ \t]+(?=[a-z]+ed\b)", _SUBJECT_AGAIN),
 )
 #: All of them in one scan. Each break is looked for ahead of a position, so that breaks that
-#: overlap are all found; at one position the first that matches wins.
+#: overlap are all found; at one position the first that matches wins. Each begins with spaces and
+#: a ; : or , or with spaces and one of the words or dashes the second look-ahead below names.
 _CLAUSE_BREAK = re.compile(
-    r"(?<=[A-Za-z0-9)%])(?=[ \t;:,])(?="
+    # The second look-ahead passes only what could start a break, so that the alternatives are not
+    # all tried at every space between two words.
+    r"(?<=[A-Za-z0-9)%])(?=[ \t]*[;:,]|[ \t]+(?:and|but|because|due|[-\u2013\u2014])[ \t])(?="
     + "|".join(f"(?P<b{i}>{p}(?=[A-Za-z]))" for i, (p, _) in enumerate(_CLAUSE_BREAKS))
     + ")"
 )
