@@ -58,8 +58,8 @@ def main() -> None:
     print("\n".join(score("--identity")))
     print("== ../shared/eval, jargon translate (deterministic, through the CLI)")
     print("\n".join(score("--cli", f"{JARGON} translate --direction {{direction}} --format json")))
-    print("== own held-out sets (benchmarks/data): 'heldout', and 'heldout_b', written by a session that never saw"
-          " the glossary")
+    print("== own held-out sets (benchmarks/data); 'heldout_b' and 'heldout_c' were each written by a session that saw"
+          " neither the glossary nor other eval data, and only C has never been read to improve the glossary")
     for name in HELDOUT_SETS:
         heldout(score_module(), name)
 

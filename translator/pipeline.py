@@ -17,6 +17,7 @@ from models.base import Embedder, Generator, Scorer
 from translator import brief as briefs
 from translator import guard, ranking, readability, rewrite
 from translator.document import Document, Format, parse
+from translator.edits import Edit, apply
 from translator.errors import InputTooLarge, TranslatorError
 from translator.facts import Fact, find_facts, verify
 from translator.jargon import unknown_jargon
@@ -242,8 +243,8 @@ def translate(
                 if unranked:
                     warnings.append(f"The fluency scorer ran out of time ({models.time_limit_s:g} s); {unranked} "
                                     "terms keep the glossary's preferred rendering.")
-    edits = [rewrite.Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits()]
-    output = rewrite.apply(document.text, edits)
+    edits = [Edit(e.start, e.end, document.escape(e.text)) for e in plan.edits()]
+    output = apply(document.text, edits)
     wants_model = rewrite_mode is RewriteMode.MODEL or (rewrite_mode is RewriteMode.AUTO and models.generator)
     if wants_model and models.generator is None:
         warnings.append("No text generator is configured; the glossary rewrite is returned.")
@@ -294,7 +295,7 @@ def translate(
     )
 
 
-def _shifted(spans: Sequence[tuple[int, int]], edits: Sequence[rewrite.Edit]) -> list[tuple[int, int]]:
+def _shifted(spans: Sequence[tuple[int, int]], edits: Sequence[Edit]) -> list[tuple[int, int]]:
     """Where protected spans of the input lie in the output (edits never touch them)."""
     shifted = []
     for start, end in spans:

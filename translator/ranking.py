@@ -12,7 +12,8 @@ import time
 from collections.abc import Sequence
 
 from models.base import Scorer
-from translator.rewrite import Edit, Plan, apply
+from translator.edits import Edit, apply
+from translator.rewrite import Plan
 
 RIGHT_WORDS = 3
 #: How much more fluent (log-likelihood per token) another rendering must be to replace the one the

@@ -9,71 +9,15 @@ from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
 from glossary.tokens import ACRONYM_PLURAL, Token, token_keys
-from translator import agreement
+from translator import agreement, sentences
+from translator.edits import Edit
 from translator.facts import Fact, numbers
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
-_REPLY_PREFIXES = frozenset({"re", "fw", "fwd", "aw", "wg", "tr", "sv"})  # "RE: outage" is a subject line
-_LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a short opening label
-_JOINT = "joint"  # "... broke the feed - the list missed ..." -> ". The list", between two clauses only
-_SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
-_SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
-#: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
-#: "{past|present}" picks the tense of the clause before ("was causing" -> "This caused").
-_CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
-    (r"[ \t]*;[ \t]+", ""),
-    (r":[ \t]+(?=[a-z])", _LABEL),
-    (r"[ \t]+[-\u2013\u2014][ \t]+(?=[a-z])", _JOINT),
-    (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
-    (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
-    (r",[ \t]+but[ \t]+", "But "),
-    (r"[ \t]+but[ \t]+(?=(?:we|they|it)\b)", "But "),
-    (r",[ \t]+so[ \t]+(?!that\b)", "So "),
-    (r",[ \t]+which[ \t]+", "This "),
-    (r"[ \t]+because[ \t]+", "This {was|is} because "),
-    (r"[ \t]+due[ \t]+to[ \t]+", "This {was|is} due to "),
-    (r",[ \t]+causing[ \t]+", "This {caused|causes} "),
-    (r",[ \t]+leading[ \t]+to[ \t]+", "This {led|leads} to "),
-    (r",[ \t]+resulting[ \t]+in[ \t]+", "This {resulted|results} in "),
-    (rf",?[ \t]+and[ \t]+then[ \t]+(?={_SUBJECT})", "Then "),
-    (r",?[ \t]+and[ \t]+(?=[a-z]+ed\b)", _SUBJECT_AGAIN),
-)
-#: All of them in one scan. Each break is looked for ahead of a position, so that breaks that
-#: overlap are all found; at one position the first that matches wins. Each begins with spaces and
-#: a ; : or , or with spaces and one of the words or dashes the second look-ahead below names.
-_CLAUSE_BREAK = re.compile(
-    # The second look-ahead passes only what could start a break, so that the alternatives are not
-    # all tried at every space between two words.
-    r"(?<=[A-Za-z0-9)%])(?=[ \t]*[;:,]|[ \t]+(?:and|but|because|due|[-\u2013\u2014])[ \t])(?="
-    + "|".join(f"(?P<b{i}>{p}(?=[A-Za-z]))" for i, (p, _) in enumerate(_CLAUSE_BREAKS))
-    + ")"
-)
-_TENSED = re.compile(r"\{(\w+)\|(\w+)\}")
-#: Words that put a clause in the present ("is failing, causing" -> "This causes"); past is the default.
-_PRESENT = re.compile(r"\b(?:is|are|am|keeps?|continues?|remains?)\b|'(?:s|re)\b", re.IGNORECASE)
-_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
-#: Subjects that may be said again to start a second sentence: "We rolled back and restarted" ->
-#: "We rolled back. We restarted".
-_REPEATABLE_SUBJECTS = frozenset({"We", "They"})
-#: Where the part of a sentence that a colon or dash follows begins: "X is key - the main lesson: ..."
-_LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
-_AUXILIARIES = frozenset("is are was were has have had will would can could should must did does".split())
-_BE_OR_NOT = frozenset("is are was were be been being not isn't wasn't aren't weren't".split())
-_OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
-_OPEN_BULLET = re.compile(r"^[ \t]*(?:[-*\u2022]|\d+[.)])[ \t]+\S[^\n]*[A-Za-z0-9)%](?=[ \t]*$)", re.MULTILINE)
 _LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
 SPELLED_OUT_NOTE = "Written out in full."
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """Replace text[start:end] with `text`."""
-
-    start: int
-    end: int
-    text: str
 
 
 @dataclass
@@ -175,9 +119,10 @@ def plan(
     `split_clauses`) a full stop for each semicolon between clauses, since shorter sentences
     read more easily."""
     result = Plan()
-    new_sentences = _split_clauses(text, result, facts, matches) if split_clauses else set()
+    new_sentences: set[int] = set()
     if split_clauses:
-        _end_bullets(text, result, facts)
+        breaks, new_sentences = sentences.clause_breaks(text, facts, matches)
+        result.fixed.extend([*breaks, *sentences.bullet_ends(text, facts)])
     used: dict[str, Entry] = {}  # rendering -> the entry that used it first
     seen_entries: set[int] = set()
     previous: tuple[int, str] = (-10, "")  # last token and text of the previous replacement
@@ -235,95 +180,6 @@ def plan(
                 layer="builtin", note=SPELLED_OUT_NOTE,
             ))
     return result
-
-
-def _split_clauses(text: str, result: Plan, facts: Sequence[Fact], matches: Sequence[Match]) -> set[int]:
-    """Turn '; we' into '. We' and ', which' into '. This'; returns where a word needs a capital.
-
-    Never before or inside a locked fact, which must keep its exact spelling ('checkout-svc', '`on: push`'),
-    nor over a glossary match."""
-    fact_starts = {f.start for f in facts}
-    taken = [(m.start, m.end) for m in matches] + [(f.start, f.end) for f in facts]
-    breaks = [(m.start(), m.end(m.lastgroup), _OPENERS[m.lastgroup]) for m in _CLAUSE_BREAK.finditer(text)
-              if m.lastgroup]
-    starts = set()
-    cursor = 0
-    for start, end, opener in breaks:
-        if start < cursor or end in fact_starts or any(a < end and start < b for a, b in taken):
-            continue
-        clause = text[max(cursor, _sentence_start(text, start)): start]
-        if clause.count("(") > clause.count(")"):  # not inside brackets: '(pods too small. This caused...)'
-            continue
-        if opener in (_LABEL, _JOINT):
-            if not ((opener == _LABEL and _short_label(text, start)) or _joins_clauses(text, clause, end)):
-                continue
-            opener = ""
-        elif opener == _SUBJECT_AGAIN:
-            subject = clause.split(" ", 1)[0]
-            if subject.capitalize() not in _REPEATABLE_SUBJECTS or not _opens_with_past_verb(text, end):
-                continue
-            opener = subject.capitalize() + " "
-        elif "{" in opener:
-            if _completes_the_verb(clause):  # 'was mostly due to': not a second clause
-                continue
-            opener = _in_tense(opener, clause)
-        result.fixed.append(Edit(start, end, ". " + opener))
-        if not opener:
-            starts.add(end)
-        cursor = end
-    return starts
-
-
-def _joins_clauses(text: str, before: str, after: int) -> bool:
-    """True when a colon or dash stands between two clauses, each with a verb of its own ('the job
-    failed: the disk was full'), not before a list or a name ('We need two things: money and time')."""
-    rest = text[after:]
-    stop = min((i for i in (rest.find(". "), rest.find("\n")) if i >= 0), default=len(rest))
-    return _has_verb(_LAST_PART.split(before)[-1]) and _has_verb(rest[:stop])
-
-
-def _has_verb(clause: str) -> bool:
-    """A finite verb that shows a clause: an auxiliary, or a lower-case word in the simple past."""
-    words = clause.split()
-    return any(w.lower() in _AUXILIARIES or (w.islower() and agreement.verb_tag(w, "") == "VBD") for w in words)
-
-
-def _completes_the_verb(clause: str) -> bool:
-    """True when what follows belongs to the clause's last verb: 'is because', 'was entirely due to'."""
-    words = clause.split()
-    return bool(words) and (words[-1].lower() in _BE_OR_NOT or words[-1].lower().endswith("ly"))
-
-
-def _in_tense(opener: str, clause: str) -> str:
-    """'This {was|is} because ' in the tense of the clause before it."""
-    present = _PRESENT.search(clause) and not _PAST.search(clause)
-    return _TENSED.sub(r"\2" if present else r"\1", opener)
-
-
-def _end_bullets(text: str, result: Plan, facts: Sequence[Fact]) -> None:
-    """A full stop at the end of each bullet that lacks one: a list item is a sentence to its reader
-    (and to a grade-level count); never right after a link, address or code."""
-    unsafe = {f.end for f in facts if f.kind in ("url", "email", "code")}
-    result.fixed.extend(Edit(m.end(), m.end(), ".") for m in _OPEN_BULLET.finditer(text) if m.end() not in unsafe)
-
-
-def _sentence_start(text: str, index: int) -> int:
-    stop = text.rfind(". ", 0, index)
-    return max(stop + 2 if stop >= 0 else 0, text.rfind("\n", 0, index) + 1)
-
-
-def _opens_with_past_verb(text: str, index: int) -> bool:
-    """True when the word at `index` is a verb in the simple past ('restarted'; not 'the')."""
-    word = text[index:].split(" ", 1)[0].rstrip(".,;:")
-    return agreement.verb_tag(word, "and") == "VBD"
-
-
-def _short_label(text: str, colon: int) -> bool:
-    """True when the colon ends a short capitalised label that opens its sentence ("Status:")."""
-    label = text[_sentence_start(text, colon):colon].strip()
-    if label.lower() in _REPLY_PREFIXES:
-        return False
-    return bool(label) and label[0].isupper() and len(label.split()) <= 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,15 +252,3 @@ def at_sentence_start(text: str, index: int) -> bool:
     previous sentence."""
     window = ("\n" if index <= 12 else "") + text[max(0, index - 12): index]
     return window.rstrip(" \t").endswith((".", "!", "?")) or bool(_LINE_START.search(window))
-
-
-def apply(text: str, edits: Sequence[Edit]) -> str:
-    """Apply non-overlapping edits, sorted by position, to `text`."""
-    pieces = []
-    cursor = 0
-    for edit in edits:
-        pieces.append(text[cursor: edit.start])
-        pieces.append(edit.text)
-        cursor = edit.end
-    pieces.append(text[cursor:])
-    return "".join(pieces)
