@@ -15,7 +15,6 @@ class Edit:
     text: str
 
 
-
 def apply(text: str, edits: Sequence[Edit]) -> str:
     """Apply non-overlapping edits, sorted by position, to `text`."""
     pieces = []
