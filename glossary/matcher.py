@@ -89,7 +89,9 @@ class Matcher:
 
     def __init__(self, stack: LayerStack, direction: Direction) -> None:
         self.direction = direction
-        self._layers = [(layer, _compiled(layer, direction)) for layer in stack.layers]
+        compiled = [(layer, _compiled(layer, direction)) for layer in stack.layers]
+        #: Layers with no entry for this direction (a request with no terms) match nothing.
+        self._layers = [(layer, trie) for layer, trie in compiled if trie.root.children]
 
     def find(self, tokens: Sequence[Token], protected: Sequence[bool]) -> list[Match]:
         """Matches in text order. A higher layer claims its tokens first; within a layer the
@@ -99,8 +101,6 @@ class Matcher:
         matches: list[Match] = []
         for layer, trie in self._layers:
             starts = trie.root.children.keys()
-            if not starts:  # an empty layer (a request with no terms)
-                continue
             i = 0
             while i < len(tokens):
                 if claimed[i] or starts.isdisjoint(keys[i]):
@@ -120,8 +120,7 @@ class Matcher:
 
     def lookup(self, term: str) -> Match | None:
         """The entry that would match all of `term` on its own, if any."""
-        layers = [(layer, trie) for layer, trie in self._layers if trie.root.children]
-        cache = layers[0][1].lookups if len(layers) == 1 else {}
+        cache = self._layers[0][1].lookups if len(self._layers) == 1 else {}
         hit = cache.get(term)  # one read, so another thread's clear() cannot come between test and use
         if hit is None:
             if len(cache) >= LOOKUPS_KEPT:
