@@ -109,7 +109,8 @@ def token_keys(word: str) -> tuple[str, ...]:
     where two entries fit, the one spelled so wins over a lemma ("IDS" over "ID").
     """
     lower = word.lower()
-    keys = {CONTRACTIONS.get(lower, lower)}
+    exact = CONTRACTIONS.get(lower, lower)
+    keys = {exact}
     plural = ACRONYM_PLURAL.match(word)
     if plural:
         keys.add(plural.group(1).lower())
@@ -117,7 +118,6 @@ def token_keys(word: str) -> tuple[str, ...]:
         keys.update(lemma for forms in lemmas(lower).values() for lemma in forms)
     if word != lower:  # "IDs" is the plural of ID, not the acronym IDS
         keys.update(CAPS_PREFIX + key for key in ([plural.group(1).lower()] if plural else list(keys)))
-    exact = CONTRACTIONS.get(lower, lower)
     first = [key for key in (CAPS_PREFIX + exact, exact) if key in keys]
     return (*first, *sorted(keys.difference(first)))
 
