@@ -15,7 +15,7 @@ from translator.facts import Fact, numbers
 from translator.result import TermChange
 
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
-_LINE_START = re.compile(r"\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*$")
+_LINE_START = re.compile(rf"\n[ \t]*{sentences.BULLET}?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
 SPELLED_OUT_NOTE = "Written out in full."
 
@@ -144,7 +144,8 @@ def plan(
                 context |= content_keys(previous[1])
             taken = {r for r, owner in used.items() if owner is not entry}
             # A rendering may state a number only if the words it replaces do ('two-way' for 'mTLS' does not).
-            renderings = [r for r in entry.renderings if _numbers_in(r) <= _numbers_in(original)]
+            stated = _numbers_in(original)
+            renderings = [r for r in entry.renderings if _numbers_in(r) <= stated]
             if not renderings:
                 continue
             ranked = rank_renderings(renderings, context, taken, id(entry) in seen_entries)
@@ -163,11 +164,10 @@ def plan(
         seen_entries.add(id(entry))
         previous = (match.last, candidates[0])
         article = tokens[match.first - 1] if match.first else None
-        if article is not None and article.text.lower() in _ARTICLES:
-            result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation,
-                                     article, article.start in new_sentences))
-        else:
-            result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation))
+        if article is not None and article.text.lower() not in _ARTICLES:
+            article = None
+        result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation,
+                                 article, article is not None and article.start in new_sentences))
     # A word that opens a new sentence takes a capital, unless a spot already gives it one (its own
     # rendering, or the article before it, which must change as one edit).
     starts = {s.start for s in result.spots} | {s.article.start for s in result.spots if s.article}

@@ -58,7 +58,9 @@ _LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
 _AUXILIARIES = frozenset("is are was were has have had will would can could should must did does".split())
 _BE_OR_NOT = frozenset("is are was were be been being not isn't wasn't aren't weren't".split())
 _OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
-_OPEN_BULLET = re.compile(r"^[ \t]*(?:[-*\u2022]|\d+[.)])[ \t]+\S[^\n]*[A-Za-z0-9)%](?=[ \t]*$)", re.MULTILINE)
+#: A list item's marker: "-", "*", "\u2022", "1." or "1)".
+BULLET = r"(?:[-*\u2022]|\d+[.)])"
+_OPEN_BULLET = re.compile(rf"^[ \t]*{BULLET}[ \t]+\S[^\n]*[A-Za-z0-9)%](?=[ \t]*$)", re.MULTILINE)
 
 
 def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) -> tuple[list[Edit], set[int]]:
@@ -110,7 +112,7 @@ def _joins_clauses(text: str, before: str, after: int) -> bool:
 def _has_verb(clause: str) -> bool:
     """A finite verb that shows a clause: an auxiliary, or a lower-case word in the simple past."""
     words = clause.split()
-    return any(w.lower() in _AUXILIARIES or (w.islower() and agreement.verb_tag(w, "") == "VBD") for w in words)
+    return any(w.lower() in _AUXILIARIES or (w.islower() and _is_simple_past(w)) for w in words)
 
 
 def _completes_the_verb(clause: str) -> bool:
@@ -139,8 +141,11 @@ def _sentence_start(text: str, index: int) -> int:
 
 def _opens_with_past_verb(text: str, index: int) -> bool:
     """True when the word at `index` is a verb in the simple past ('restarted'; not 'the')."""
-    word = text[index:].split(" ", 1)[0].rstrip(".,;:")
-    return agreement.verb_tag(word, "and") == "VBD"
+    return _is_simple_past(text[index:].split(" ", 1)[0].rstrip(".,;:"))
+
+
+def _is_simple_past(word: str) -> bool:
+    return agreement.verb_tag(word, "") == "VBD"
 
 
 def _short_label(text: str, colon: int) -> bool:
