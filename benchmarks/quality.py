@@ -60,8 +60,9 @@ def main() -> None:
     print("\n".join(score("--cli", f"{JARGON} translate --direction {{direction}} --format json")))
     print("== own held-out sets (benchmarks/data); 'heldout_b' and 'heldout_c' were each written by a session that saw"
           " neither the glossary nor other eval data, and only C has never been read to improve the glossary")
+    scoring = score_module()
     for name in HELDOUT_SETS:
-        heldout(score_module(), name)
+        heldout(scoring, name)
 
 
 if __name__ == "__main__":
