@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from glossary.concepts import Concept
 from glossary.entry import Direction, Entry, Mode
 from glossary.layers import Layer, LayerStack
 from glossary.matcher import Matcher
@@ -75,6 +76,23 @@ def _entry_problems(entry: Entry) -> list[Problem]:
                                     f"rendering '{rendering}' states {sorted(invented)} that the term does not"))
     if entry.mode is Mode.KEEP and entry.renderings:
         problems.append(Problem(entry.source, "keep-with-renderings", "a keep entry is never rendered"))
+    return problems
+
+
+def lint_concepts(concepts: Sequence[Concept]) -> list[Problem]:
+    """Request concepts: unique names, one-line explanations, no numbers in the terms they add."""
+    problems = []
+    seen: set[str] = set()
+    for concept in concepts:
+        if concept.name.lower() in seen:
+            problems.append(Problem(concept.name, "duplicate", "another request concept has this name"))
+        seen.add(concept.name.lower())
+        if len(concept.explanation.split()) > MAX_EXPLANATION_WORDS or "\n" in concept.explanation:
+            problems.append(Problem(concept.name, "long-explanation",
+                                    f"keep it to one line of at most {MAX_EXPLANATION_WORDS} words"))
+        invented = [t for t in concept.terms if _DIGITS.search(t) or _NUMBER_WORDS.search(t)]
+        if invented:
+            problems.append(Problem(concept.name, "invented-number", f"terms {invented} state a number"))
     return problems
 
 

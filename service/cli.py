@@ -11,8 +11,9 @@ import typer
 
 from glossary import Direction, builtin_entries
 from glossary.builtin import GlossaryFileError, load_file
+from glossary.concepts import builtin_concepts
 from glossary.io import ImportProblems, read_entries, write_entries
-from glossary.lint import lint
+from glossary.lint import lint, lint_concepts
 from glossary.store import NotFound, Store, StoreError
 from models.polisher.cli import train_command
 from service.settings import Settings
@@ -154,15 +155,18 @@ def glossary_list(
 def glossary_lint(
     files: Annotated[list[Path] | None, typer.Argument(help="Glossary YAML files (default: the built-in one).")] = None,
 ) -> None:
-    """Check a glossary for duplicates, conflicts and jargon inside renderings."""
+    """Check a glossary for duplicates, conflicts and jargon inside renderings (and, for the
+    built-in one, its request concepts)."""
     try:
         entries = [e for f in files for e in load_file(f)] if files else list(builtin_entries())
+        concepts = () if files else builtin_concepts()
     except (GlossaryFileError, OSError) as exc:
         fail(str(exc))
-    problems = lint(entries)
+    problems = lint(entries) + lint_concepts(concepts)
     for problem in problems:
         typer.echo(str(problem))
-    typer.echo(f"{len(entries)} entries, {len(problems)} problems", err=True)
+    counted = f", {len(concepts)} request concepts" if concepts else ""
+    typer.echo(f"{len(entries)} entries{counted}, {len(problems)} problems", err=True)
     if problems:
         raise typer.Exit(1)
 

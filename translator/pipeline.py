@@ -15,7 +15,7 @@ from glossary.layers import REQUEST
 from glossary.tokens import Token, tokenize
 from models.base import Embedder, Generator, Scorer
 from translator import brief as briefs
-from translator import guard, ranking, readability, rewrite
+from translator import guard, ranking, readability, rewrite, scope
 from translator.document import Document, Format, parse
 from translator.edits import Edit, apply
 from translator.errors import InputTooLarge, TranslatorError
@@ -232,6 +232,10 @@ def translate(
     with timer.stage("rewrite"):
         plan = rewrite.plan(document.masked, analysed.tokens, analysed.matches, analysed.facts, explain=explain,
                             split_clauses=direction is Direction.IT_TO_BUSINESS)
+        if direction is Direction.BUSINESS_TO_IT:
+            added, lines = scope.scope_edits(document.masked, document.protected, [s.text for s in plan.spots])
+            plan.fixed.extend(added)
+            plan.fixed_ledger.extend(lines)
     if models.scorer is not None and rewrite_mode is not RewriteMode.GLOSSARY:
         with timer.stage("rank"):
             try:

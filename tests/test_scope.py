@@ -1,0 +1,98 @@
+"""Request concepts (business -> IT): cue groups, and the 'IT scope' sentence they add."""
+
+from __future__ import annotations
+
+import pytest
+
+from glossary import Direction
+from glossary.concepts import Concept, builtin_concepts, find_concepts
+from glossary.lint import lint_concepts
+from translator import Format, translate
+from translator.scope import LEAD, scope_edits
+
+DR = Concept(
+    name="recovery",
+    terms=("disaster recovery plan", "RTO and RPO targets"),
+    explanation="Getting going again after losing a site.",
+    cues=(("flood*", "fire"), ("how quickly", "get back")),
+)
+
+
+def test_a_concept_needs_a_hit_in_every_cue_group() -> None:
+    assert DR.find("The basement flooded last night.") is None
+    assert DR.find("How quickly could we get back?") is None
+    text = "If the office floods, how quickly can we trade?"
+    span = DR.find(text)
+    assert span is not None and text[span[0]:span[1]] == "floods"
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("A FLOODED server room; how quickly?", True),  # any case, '*' takes any ending
+    ("The floodlights failed; how quickly?", True),  # a stem is a stem
+    ("A bonfire, how quickly?", False),  # whole words only: 'fire' is not in 'bonfire'
+    ("The fire-door jammed; how quickly?", False),  # nor in a hyphenated compound
+    ("A fire; how  quickly?", True),  # spaces inside a phrase may be any run of white space
+])
+def test_cues_match_whole_words(text: str, fires: bool) -> None:
+    assert (DR.find(text) is not None) is fires
+
+
+def test_the_scope_sentence_follows_the_sentence_that_raised_it() -> None:
+    text = "If our server room flooded tomorrow, how quickly could we pay people again? We open on the 28th."
+    result = translate(text, direction=Direction.BUSINESS_TO_IT)
+    rest = result.text.split("? ", 1)[1]
+    assert rest.startswith(LEAD) and rest.endswith(". We open on the 28th.")
+    assert "RTO" in rest
+    lines = [t for t in result.terms if t.target and t.note and t.target in rest and t.source == text[t.start:t.end]]
+    assert lines and all(t.layer == "builtin" for t in lines)
+    assert result.facts.missing == [] and result.facts.added == []
+
+
+def test_terms_the_draft_already_states_are_not_repeated() -> None:
+    text = "The store flooded. How quickly can we open?"
+    edits, ledger = scope_edits(text, (), ["(site loss; disaster recovery plan)"], (DR,))
+    assert [e.text for e in edits] == [" " + LEAD + "RTO and RPO targets."]
+    assert edits[0].start == len("The store flooded.")
+    assert [(c.source, c.target) for c in ledger] == [("flooded", "RTO and RPO targets")]
+    assert scope_edits(text, (), ["disaster recovery plan, RTO and RPO targets"], (DR,)) == ([], [])
+
+
+@pytest.mark.parametrize(("text", "protected", "at", "closing"), [
+    # a line break ends the sentence: the full stop it lacked comes with the scope
+    ("if the store flooded how quickly could we open\nthanks", (), 46, "."),
+    # 'e.g. the' goes on; '. How' starts a new sentence
+    ("The store flooded, e.g. the basement. How quickly?", (), 37, ""),
+    # a protected part (a quoted thread, markup) ends it too, and is never entered
+    ("The store flooded how quickly     ", ((29, 34),), 29, "."),
+])
+def test_the_sentence_ends_where_a_reader_sees_it_end(text: str, protected: tuple[tuple[int, int], ...], at: int,
+                                                      closing: str) -> None:
+    edits, _ = scope_edits(text, protected, [], (DR,))
+    assert edits[0].start == at
+    assert edits[0].text.startswith(closing + " " + LEAD)
+
+
+def test_html_keeps_its_tags_and_the_scope_stays_inside_the_paragraph() -> None:
+    text = "<p>If the server room flooded, how quickly could we pay people again</p><p>Regards</p>"
+    result = translate(text, direction=Direction.BUSINESS_TO_IT, format=Format.HTML)
+    paragraph = result.text.split("</p>", 1)[0]
+    assert LEAD in paragraph and paragraph.endswith(".")
+    assert result.text.count("<p>") == 2 and result.text.endswith("<p>Regards</p>")
+
+
+def test_it_to_business_adds_no_scope() -> None:
+    text = "If the server room flooded, how quickly could we pay people again?"
+    assert LEAD not in translate(text).text
+
+
+def test_builtin_concepts_load_and_lint_clean() -> None:
+    concepts = builtin_concepts()
+    assert len(concepts) >= 40
+    assert lint_concepts(concepts) == []
+    assert [h.concept.name for h in find_concepts("Nothing here but a greeting.")] == []
+
+
+def test_lint_flags_duplicate_names_and_numbers_in_terms() -> None:
+    twin = DR.model_copy(update={"terms": ("three backups",)})
+    codes = [p.code for p in lint_concepts([DR, twin])]
+    assert codes == ["duplicate", "invented-number"]
