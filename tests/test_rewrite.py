@@ -202,3 +202,17 @@ def test_a_simple_past_rendering_is_not_offered_after_an_auxiliary() -> None:
 
 def test_reply_prefixes_are_not_labels() -> None:
     assert translate("RE: outage report").text.startswith("RE: ")
+
+
+def test_a_named_product_keeps_its_name_and_is_explained_at_its_first_mention() -> None:
+    layers = org(term("Zorbdash", "Zorbdash (monitoring service)"))
+    result = translate("Alerts moved off Zorbdash last week; zorbdash still keeps the logs.", glossaries=layers)
+    assert result.text == "Alerts moved off Zorbdash (monitoring service) last week. Zorbdash still keeps the logs."
+    assert [(t.source, t.target) for t in result.terms if "orbdash" in t.source] == [
+        ("Zorbdash", "Zorbdash (monitoring service)")]
+
+
+def test_vendor_products_in_the_builtin_glossary_keep_their_names() -> None:
+    for name in ("AWS", "Azure", "Datadog", "PagerDuty", "ServiceNow", "SharePoint", "Snowflake", "Outlook on the web"):
+        out = translate(f"The {name} contract renews in May.").text
+        assert out.startswith(f"The {name} (") and out.endswith(") contract renews in May."), out

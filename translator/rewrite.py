@@ -131,6 +131,8 @@ def plan(
         original = text[match.start: match.end]
         if entry.mode is Mode.KEEP:
             continue
+        if id(entry) in seen_entries and all(_is_note(r, entry.source) for r in entry.renderings):
+            continue  # a name or phrase that a note explains is explained at its first mention only
         if entry.mode is Mode.FORBID:
             result.forbidden.append(original)
         new_sentence = match.start in new_sentences
