@@ -216,3 +216,10 @@ def test_vendor_products_in_the_builtin_glossary_keep_their_names() -> None:
     for name in ("AWS", "Azure", "Datadog", "PagerDuty", "ServiceNow", "SharePoint", "Snowflake", "Outlook on the web"):
         out = translate(f"The {name} contract renews in May.").text
         assert out.startswith(f"The {name} (") and out.endswith(") contract renews in May."), out
+
+
+def test_fewer_syllables_win_over_a_small_preference() -> None:
+    long_first = org(term("zorbqueue", "information exchange", "data swap"))
+    assert translate("The zorbqueue stalled.", glossaries=long_first).text == "The data swap stalled."
+    near = org(term("zorbqueue", "message line", "data swap"))  # as many syllables: the preferred stays
+    assert translate("The zorbqueue stalled.", glossaries=near).text == "The message line stalled."

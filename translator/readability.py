@@ -40,6 +40,12 @@ def stats(text: str) -> TextStats:
     return TextStats(len(words), max(1, len(_SENTENCE_END.findall(text))), sum(map(syllables, words)))
 
 
+@lru_cache(maxsize=16384)
+def extra_syllables(phrase: str) -> int:
+    """Syllables beyond one a word: what a phrase adds to a grade level over one-syllable words."""
+    return sum(syllables(w) - 1 for w in _WORD.findall(phrase))
+
+
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 

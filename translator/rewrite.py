@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
 from glossary.tokens import ACRONYM_PLURAL, Token, token_keys
-from translator import agreement, sentences
+from translator import agreement, readability, sentences
 from translator.edits import Edit
 from translator.facts import Fact, numbers
 from translator.result import TermChange
@@ -92,14 +92,16 @@ def _context_words(tokens: Sequence[Token], first: int, last: int, window: int =
 
 def rank_renderings(renderings: Sequence[str], context: set[str], taken: Set[str], repeat: bool) -> list[str]:
     """Renderings for this spot, best first: preferred first, but not one `taken` by another term;
-    on a repeated mention the shortest reads best. One that echoes a neighbouring word ('payments
+    each syllable past one a word costs as much as a step down the list (shorter words read more
+    easily); on a repeated mention the shortest reads best. One that echoes a neighbouring word ('payments
     payment system') is left out while another does not, so that no ranker can pick it either."""
     shortest = min(len(r) for r in renderings)
 
     def score(index: int) -> float:
         rendering = renderings[index]
         words = content_keys(rendering)
-        value = -0.1 * index - 1.0 * len(words & context) - 0.5 * (rendering in taken)
+        value = -0.1 * (index + readability.extra_syllables(rendering))
+        value -= 1.0 * len(words & context) + 0.5 * (rendering in taken)
         return value + (0.2 if repeat and len(rendering) == shortest else 0.0)
 
     ranked = [renderings[i] for i in sorted(range(len(renderings)), key=score, reverse=True)]
