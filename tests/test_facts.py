@@ -90,6 +90,7 @@ def test_durations_are_written_out(text: str, before: str, plain: str) -> None:
 
 def test_a_bare_m_without_a_time_cue_stays_as_written() -> None:
     assert spell_duration("5m", "we served ") is None
+    assert spell_duration("9 min", "from ") is None and spell_duration("31mins", "") is None  # already words
 
 
 def test_http_status_codes_counted_in_the_plural_are_not_seconds() -> None:

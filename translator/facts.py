@@ -124,6 +124,8 @@ def spell_duration(text: str, before: str) -> str | None:
     parts = _DURATION_PART.findall(text)
     if not parts or _DURATION_PART.sub("", text).strip() or _STATUS_CODES.fullmatch(text):
         return None
+    if any(u.startswith("min") for _, u in parts):  # '9 min' already reads as words
+        return None
     units = [_UNITS[u] for _, u in parts]
     if "minutes" not in units:
         return " ".join(f"{n} {unit[:-1] if n == '1' else unit}" for (n, _), unit in zip(parts, units, strict=True))
