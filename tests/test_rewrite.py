@@ -132,6 +132,19 @@ def test_semicolons_between_clauses_become_sentences() -> None:
 def test_short_labels_and_clause_joints_become_sentences() -> None:
     assert translate("Status: the fix is live.").text == "Status. The fix is live."
     assert translate("We need three things: money and time.").text == "We need three things: money and time."
+    # a headline with no verb, before a clause with a subject: two sentences; before a list or a noun phrase: one
+    assert translate("Till outage 11:52 to 12:31 UTC: the card reader froze at two shops.").text == (
+        "Till outage 11:52 to 12:31 UTC. The card reader froze at two shops.")
+    for text in ("Attendees for Monday: Ana, Bo and Cy.", "Cause of the late stock count: expired cards on two tills."):
+        assert translate(text).text == text
+
+
+def test_a_comma_splice_before_we_becomes_two_sentences_after_a_main_clause_only() -> None:
+    assert translate("Sales are up 4% so far, we open two more shops on Monday.").text == (
+        "Sales are up 4% so far. We open two more shops on Monday.")
+    for text in ("If sales hold, we open two more shops.", "When the tills froze, they called the shops.",
+                 "Stock, we think, is fine."):
+        assert translate(text).text == text
     assert translate("It slipped by 2 weeks due to supplier delays.").text == (
         "It slipped by 2 weeks. This was due to supplier delays.")
 

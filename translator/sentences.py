@@ -14,15 +14,17 @@ from translator.facts import Fact
 _REPLY_PREFIXES = frozenset({"re", "fw", "fwd", "aw", "wg", "tr", "sv"})  # "RE: outage" is a subject line
 _LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a short opening label
 _JOINT = "joint"  # "... broke the feed - the list missed ..." -> ". The list", between two clauses only
+_SPLICE = "splice"  # "Sales are up 4%, we ramp up Monday" -> ". We ramp", after a main clause only
 _SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
 _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
 #: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
 #: "{past|present}" picks the tense of the clause before ("was causing" -> "This caused").
 _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     (r"[ \t]*;[ \t]+", ""),
-    (r":[ \t]+(?=[a-z])", _LABEL),
+    (r":[ \t]+(?=[A-Za-z])", _LABEL),
     (r"[ \t]+[-\u2013\u2014][ \t]+(?=[a-z])", _JOINT),
     (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
+    (r",[ \t]+(?=(?:we|they)\b)", _SPLICE),
     (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
     (r",[ \t]+but[ \t]+", "But "),
     (r"[ \t]+but[ \t]+(?=(?:we|they|it)\b)", "But "),
@@ -56,6 +58,9 @@ _REPEATABLE_SUBJECTS = frozenset({"We", "They"})
 #: Where the part of a sentence that a colon or dash follows begins: "X is key - the main lesson: ..."
 _LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
 _AUXILIARIES = frozenset("is are was were has have had will would can could should must did does".split())
+#: Words that open a clause which cannot stand alone ("If it holds, we ramp up").
+_SUBORDINATORS = frozenset("if when once after before as since while although though because until unless whether "
+                           "where so".split())
 _BE_OR_NOT = frozenset("is are was were be been being not isn't wasn't aren't weren't".split())
 _OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
 #: A list item's marker: "-", "*", "\u2022", "1." or "1)".
@@ -82,7 +87,12 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
         if clause.count("(") > clause.count(")"):  # not inside brackets: '(pods too small. This caused...)'
             continue
         if opener in (_LABEL, _JOINT):
-            if not ((opener == _LABEL and _short_label(text, start)) or _joins_clauses(text, clause, end)):
+            if not ((opener == _LABEL and _label_before_clause(text, start, end))
+                    or (text[end].islower() and _joins_clauses(text, clause, end))):
+                continue
+            opener = ""
+        elif opener == _SPLICE:
+            if not _has_verb(clause) or clause.split(" ", 1)[0].lower() in _SUBORDINATORS:
                 continue
             opener = ""
         elif opener == _SUBJECT_AGAIN:
@@ -104,9 +114,12 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
 def _joins_clauses(text: str, before: str, after: int) -> bool:
     """True when a colon or dash stands between two clauses, each with a verb of its own ('the job
     failed: the disk was full'), not before a list or a name ('We need two things: money and time')."""
-    rest = text[after:]
-    stop = min((i for i in (rest.find(". "), rest.find("\n")) if i >= 0), default=len(rest))
-    return _has_verb(_LAST_PART.split(before)[-1]) and _has_verb(rest[:stop])
+    return _has_verb(_LAST_PART.split(before)[-1]) and _has_verb(_rest_of_sentence(text, after))
+
+
+def _rest_of_sentence(text: str, index: int) -> str:
+    rest = text[index:]
+    return rest[:min((i for i in (rest.find(". "), rest.find("\n")) if i >= 0), default=len(rest))]
 
 
 def _has_verb(clause: str) -> bool:
@@ -148,9 +161,16 @@ def _is_simple_past(word: str) -> bool:
     return agreement.verb_tag(word, "") == "VBD"
 
 
-def _short_label(text: str, colon: int) -> bool:
-    """True when the colon ends a short capitalised label that opens its sentence ("Status:")."""
+def _label_before_clause(text: str, colon: int, after: int) -> bool:
+    """True when the colon ends a capitalised label that opens its sentence: a short one before a
+    lower-case word ("Status: the pods"), or a headline with no verb of its own before a clause
+    ("Login outage 11:52-12:31 UTC: the certificate expired"). Never before a list ("Attendees: Ana, Bo")."""
     label = text[_sentence_start(text, colon):colon].strip()
-    if label.lower() in _REPLY_PREFIXES:
+    if not label or not label[0].isupper() or label.lower() in _REPLY_PREFIXES:
         return False
-    return bool(label) and label[0].isupper() and len(label.split()) <= 3
+    words = len(label.split())
+    if words <= 3 and text[after].islower():
+        return True
+    # The clause needs a subject before its verb: in 'expired cards on two tills' that word opens a noun phrase.
+    clause = _rest_of_sentence(text, after).split(" ", 1)
+    return words <= 8 and not _has_verb(label) and len(clause) == 2 and _has_verb(clause[1])
