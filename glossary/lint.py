@@ -90,6 +90,9 @@ def lint_concepts(concepts: Sequence[Concept]) -> list[Problem]:
         if len(concept.explanation.split()) > MAX_EXPLANATION_WORDS or "\n" in concept.explanation:
             problems.append(Problem(concept.name, "long-explanation",
                                     f"keep it to one line of at most {MAX_EXPLANATION_WORDS} words"))
+        broken = [t for t in concept.terms if t.count("(") != t.count(")")]
+        if broken:  # a comma inside brackets in a YAML flow list splits the term: [a (b, c)]
+            problems.append(Problem(concept.name, "broken-term", f"terms {broken} have unbalanced brackets"))
         invented = [t for t in concept.terms if _DIGITS.search(t) or _NUMBER_WORDS.search(t)]
         if invented:
             problems.append(Problem(concept.name, "invented-number", f"terms {invented} state a number"))

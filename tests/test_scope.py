@@ -92,7 +92,7 @@ def test_builtin_concepts_load_and_lint_clean() -> None:
     assert [h.concept.name for h in find_concepts("Nothing here but a greeting.")] == []
 
 
-def test_lint_flags_duplicate_names_and_numbers_in_terms() -> None:
-    twin = DR.model_copy(update={"terms": ("three backups",)})
+def test_lint_flags_duplicate_names_broken_terms_and_numbers() -> None:
+    twin = DR.model_copy(update={"terms": ("three backups", "email authentication (SPF", "DMARC)")})
     codes = [p.code for p in lint_concepts([DR, twin])]
-    assert codes == ["duplicate", "invented-number"]
+    assert codes == ["duplicate", "broken-term", "invented-number"]
