@@ -43,11 +43,8 @@ class Concept(BaseModel):
     def find(self, text: str) -> tuple[int, int] | None:
         """The span of the first group's first hit, when every group has a hit in `text`."""
         hits = [pattern.search(text) for pattern in self.patterns]
-        if not all(hits):
-            return None
         first = hits[0]
-        assert first is not None
-        return first.start(), first.end()
+        return (first.start(), first.end()) if first is not None and all(hits) else None
 
 
 def _group_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -69,13 +66,67 @@ class ConceptHit:
     end: int
 
 
+#: Words as cue phrases begin: hyphens and apostrophes kept inside ('wi-fi', "can't").
+_WORD = re.compile(r"[\w'-]+")
+_Group = tuple[int, int]  # (concept, cue group)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Which cue groups a phrase can start at each word: a request's words name the few concepts
+    worth a pattern search (most groups of most concepts have no hit in a given request)."""
+
+    concepts: tuple[Concept, ...]
+    by_word: dict[str, frozenset[_Group]]
+    #: First words that are also stems ('crash*'), looked up by each beginning of each word.
+    by_stem: dict[str, frozenset[_Group]]
+    #: Groups with a phrase whose first word a word split would not find ('ci/cd'): always searched.
+    always: frozenset[_Group]
+
+    @classmethod
+    def of(cls, concepts: tuple[Concept, ...]) -> _Index:
+        by_word: dict[str, set[_Group]] = {}
+        by_stem: dict[str, set[_Group]] = {}
+        always = set()
+        for c, concept in enumerate(concepts):
+            for g, phrases in enumerate(concept.cues):
+                for phrase in phrases:
+                    words = phrase.strip().lower().replace("’", "'").split()
+                    head = words[0].rstrip("*")
+                    if _WORD.fullmatch(head) is None:
+                        always.add((c, g))
+                    elif len(words) == 1 and words[0].endswith("*"):
+                        by_stem.setdefault(head, set()).add((c, g))
+                    else:
+                        by_word.setdefault(head, set()).add((c, g))
+        return cls(concepts, {k: frozenset(v) for k, v in by_word.items()},
+                   {k: frozenset(v) for k, v in by_stem.items()}, frozenset(always))
+
+    def possible(self, text: str) -> set[_Group]:
+        """The groups that may have a hit in `text`."""
+        words = set(_WORD.findall(text.lower().replace("’", "'")))
+        found = set(self.always)
+        for word in words:
+            found.update(self.by_word.get(word, ()))
+            for n in range(1, len(word) + 1):
+                found.update(self.by_stem.get(word[:n], ()))
+        return found
+
+
 def find_concepts(text: str, concepts: tuple[Concept, ...] | None = None) -> list[ConceptHit]:
-    """The concepts `text` implies, in the order of their first cue."""
+    """The concepts `text` implies (default: the built-in ones), in the order of their first cue."""
+    index = _builtin_index() if concepts is None else _Index.of(concepts)
+    possible = index.possible(text)
+    groups: dict[int, int] = {}
+    for c, _ in possible:
+        groups[c] = groups.get(c, 0) + 1
     hits = []
-    for concept in builtin_concepts() if concepts is None else concepts:
-        span = concept.find(text)
-        if span is not None:
-            hits.append(ConceptHit(concept, *span))
+    for c in sorted(groups):
+        concept = index.concepts[c]
+        if groups[c] == len(concept.cues):
+            span = concept.find(text)
+            if span is not None:
+                hits.append(ConceptHit(concept, *span))
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -101,3 +152,8 @@ def load_concepts(path: Path) -> list[Concept]:
 def builtin_concepts() -> tuple[Concept, ...]:
     """Every built-in concept, read once per process."""
     return tuple(c for path in sorted(CONCEPTS_DIR.glob("*.yaml")) for c in load_concepts(path))
+
+
+@lru_cache(maxsize=1)
+def _builtin_index() -> _Index:
+    return _Index.of(builtin_concepts())
