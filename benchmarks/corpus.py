@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -19,6 +20,18 @@ def postmortems() -> list[str]:
         for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+
+
+def real_terms() -> list[list[str]]:
+    """The 514 real IT terms (cncf/glossary, PagerDuty, it-acronyms), each as the forms it is written in:
+    'Role-Based Access Control (RBAC)' -> ['Role-Based Access Control', 'RBAC']; 'Severity / Sev' -> both."""
+    rows = [json.loads(line)["term"] for line in (EVAL_DIR / "real_terms.jsonl").read_text().splitlines() if line]
+    forms = []
+    for term in rows:
+        bracketed = re.fullmatch(r"(.+?) \((.+)\)", term)
+        parts = [bracketed.group(1), bracketed.group(2)] if bracketed else [term]
+        forms.append([form for part in parts for form in part.split(" / ")])
+    return forms
 
 
 def score_module() -> ModuleType:

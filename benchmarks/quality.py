@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from corpus import EVAL_DIR, score_module
+from corpus import EVAL_DIR, real_terms, score_module
 
-from glossary import Direction
+from glossary import Direction, LayerStack, Matcher, builtin_layer
+from glossary.tokens import tokenize
 from translator import translate
 
 JARGON = Path(sys.executable).with_name("jargon")
@@ -54,6 +55,20 @@ def heldout(s: ModuleType, name: str) -> None:
         print(f"{name} biz2it {label}: n={len(rows)} concept_coverage={statistics.mean(coverage):.2f}")
 
 
+def real_terms_recognised() -> None:
+    """How many of the real IT terms in ../shared/eval the glossary matches whole (in some written form)."""
+    matcher = Matcher(LayerStack.of([builtin_layer()]), Direction.IT_TO_BUSINESS)
+
+    def whole(form: str) -> bool:
+        tokens = tokenize(form)
+        return any(m.start == 0 and m.end == len(form) for m in matcher.find(tokens, [False] * len(tokens)))
+
+    terms = real_terms()
+    found = sum(any(whole(form) for form in forms) for forms in terms)
+    print(f"real IT terms recognised (it_to_business): {found}/{len(terms)} = {found / len(terms):.2f} "
+          "(the list includes plain words, organisations and port numbers that are not jargon to replace)")
+
+
 def main() -> None:
     print("== ../shared/eval, baseline (identity: output = input)")
     print("\n".join(score("--identity")))
@@ -64,6 +79,8 @@ def main() -> None:
     scoring = score_module()
     for name in HELDOUT_SETS:
         heldout(scoring, name)
+    print("== glossary coverage of ../shared/eval/real_terms.jsonl")
+    real_terms_recognised()
 
 
 if __name__ == "__main__":
