@@ -236,3 +236,16 @@ def test_fewer_syllables_win_over_a_small_preference() -> None:
     assert translate("The zorbqueue stalled.", glossaries=long_first).text == "The data swap stalled."
     near = org(term("zorbqueue", "message line", "data swap"))  # as many syllables: the preferred stays
     assert translate("The zorbqueue stalled.", glossaries=near).text == "The message line stalled."
+
+
+def test_a_rendering_does_not_repeat_the_word_after_it() -> None:
+    layers = org(term("zorbpipe", "stock data feed"))
+    assert translate("The zorbpipe feed stalled.", glossaries=layers).text == "The stock data feed stalled."
+    assert translate("The zorbpipe stalled.", glossaries=layers).text == "The stock data feed stalled."
+
+
+def test_after_a_possessive_a_verb_entry_reads_as_a_noun() -> None:
+    layers = org(term("zorbship", "release", pos=PartOfSpeech.VERB))
+    assert translate("Friday's zorbship failed.", glossaries=layers).text == "Friday's release failed."
+    assert translate("The old app? It's zorbship next week.", glossaries=layers).text == (
+        "The old app? It's released next week.")

@@ -164,7 +164,9 @@ def plan(
                     result.kept_jargon.append(original)
                     continue
             used.setdefault(ranked[0], entry)
-            candidates = list(dict.fromkeys(_annotated(r, entry.source, original, fit) or fit(r) for r in ranked))
+            following = tokens[match.last + 1].text if match.last + 1 < len(tokens) else ""
+            candidates = list(dict.fromkeys(
+                _annotated(r, entry.source, original, fit) or _before(fit(r), following) for r in ranked))
         seen_entries.add(id(entry))
         previous = (match.last, candidates[0])
         article = tokens[match.first - 1] if match.first else None
@@ -205,6 +207,15 @@ class _Fit:
         return agreement.capitalize_first(rendering) if self.capital else rendering
 
 
+def _before(rendering: str, following: str) -> str:
+    """A rendering whose last word the next word says again loses it: 'SCIM sync' -> 'user account
+    sync', not 'user account sync sync'."""
+    head, _, last = rendering.rpartition(" ")
+    if head and following and not set(token_keys(last)).isdisjoint(token_keys(following)):
+        return head
+    return rendering
+
+
 def _is_note(rendering: str, source: str) -> bool:
     """True for a rendering that is the term followed by a note in parentheses."""
     head = source + " ("
@@ -240,7 +251,8 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
         plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed) and not agreement.is_plural_noun(
             match.entry.source.split()[-1])
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
-        tag = agreement.verb_tag(tokens[match.first].text, previous, known_verb=pos is PartOfSpeech.VERB)
+        after = "" if _possessive(tokens, match.first) else previous  # "Tuesday's deploy": a noun, not "is deployed"
+        tag = agreement.verb_tag(tokens[match.first].text, after, known_verb=pos is PartOfSpeech.VERB)
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
         # a lone -ing noun ("routing") stays a noun.
         noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None and match.first == match.last
@@ -249,6 +261,15 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
             tag = None
     capital = new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start))
     return _Fit(plural, tag, capital, noun_as_verb)
+
+
+_SUBJECT_PRONOUNS = frozenset("it that there what who he she this which where here".split())
+
+
+def _possessive(tokens: Sequence[Token], index: int) -> bool:
+    """True when the word before `index` is a possessive 's ('Friday's'), not 's for 'is' ('it's')."""
+    return (index >= 2 and tokens[index - 1].text in ("'s", "’s")
+            and tokens[index - 2].text.lower() not in _SUBJECT_PRONOUNS)
 
 
 def at_sentence_start(text: str, index: int) -> bool:
