@@ -96,3 +96,12 @@ def test_lint_flags_duplicate_names_broken_terms_and_numbers() -> None:
     twin = DR.model_copy(update={"terms": ("three backups", "email authentication (SPF", "DMARC)")})
     codes = [p.code for p in lint_concepts([DR, twin])]
     assert codes == ["duplicate", "broken-term", "invented-number"]
+
+
+def test_the_ticket_lists_the_scope_apart_from_the_requesters_problem() -> None:
+    text = "If our server room flooded tomorrow, how quickly could we pay people again? We need an answer."
+    ticket = translate(text, direction=Direction.BUSINESS_TO_IT, brief=True).brief
+    assert ticket is not None
+    lines = dict(line.split(": ", 1) for line in ticket.splitlines())
+    assert "RTO and RPO targets" in lines["Scope"]
+    assert LEAD.strip() not in lines["Observed problem"] and LEAD.strip() not in lines["Summary"]

@@ -13,6 +13,7 @@ import numpy as np
 from glossary import Direction
 from models.base import Embedder
 from translator.facts import numbers
+from translator.scope import LEAD as SCOPE_LEAD
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -78,12 +79,15 @@ def ticket(output: str, source: str, unmapped: Sequence[str]) -> str | None:
     """Summary, observed problem, scope, acceptance criteria and open questions for IT."""
     allowed = numbers(source)
     items = [s for s in sentences(output) if numbers(s) <= allowed]
+    # The added "IT scope: ..." sentences belong in the scope, not in the requester's problem.
+    scoped = [s[len(SCOPE_LEAD):].rstrip(".") for s in items if s.startswith(SCOPE_LEAD)]
+    items = [s for s in items if not s.startswith(SCOPE_LEAD)]
     if not items:
         return None
     wants = [s for s in items if re.search(r"\b(need|must|should|want|require|has to|have to|can we|could we)\b",
                                              s, re.IGNORECASE)]
     problems = [s for s in items if s not in wants] or items[:1]
-    scope = sorted(set(re.findall(r"\(([^()]+)\)", output)))
+    scope = sorted(set(re.findall(r"\(([^()]+)\)", " ".join(items)))) + [p for s in scoped for p in s.split("; ")]
     lines = [
         f"Summary: {items[0]}",
         f"Observed problem: {' '.join(problems)}",
