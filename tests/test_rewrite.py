@@ -249,3 +249,11 @@ def test_after_a_possessive_a_verb_entry_reads_as_a_noun() -> None:
     assert translate("Friday's zorbship failed.", glossaries=layers).text == "Friday's release failed."
     assert translate("The old app? It's zorbship next week.", glossaries=layers).text == (
         "The old app? It's released next week.")
+
+
+def test_an_adjective_term_standing_for_a_noun_takes_a_noun_rendering() -> None:
+    layers = org(term("ZB1", "urgent", "urgent incident", pos=PartOfSpeech.ADJECTIVE))
+    assert translate("We had a ZB1 yesterday.", glossaries=layers).text == "We had an urgent incident yesterday."
+    assert translate("Two ZB1s hit the tills.", glossaries=layers).text == "Two urgent incidents hit the tills."
+    assert translate("A ZB1 outage hit the tills.", glossaries=layers).text == "An urgent outage hit the tills."
+    assert translate("ZB1 outage at the tills.", glossaries=layers).text == "Urgent outage at the tills."

@@ -81,6 +81,14 @@ def is_verb(rendering: str) -> bool:
     return " " not in rendering and bool(lemmas(rendering.lower()).get("VERB"))
 
 
+def ends_in_noun(rendering: str) -> bool:
+    """True for a rendering that ends in a noun ('urgent incident'; not 'urgent' nor 'minor', which
+    alone reads as an adjective)."""
+    head, _, last = rendering.rpartition(" ")
+    found = lemmas(last.lower())
+    return "NOUN" in found and (bool(head) or "ADJ" not in found)
+
+
 def is_progressive(previous: str) -> bool:
     """'is patching': an -ing form after a form of 'be' is a verb, not a noun like 'routing'."""
     return previous.lower() in _BE

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
-from glossary.tokens import ACRONYM_PLURAL, Token, token_keys
+from glossary.tokens import ACRONYM_PLURAL, Token, lemmas, token_keys
 from translator import agreement, readability, sentences
 from translator.edits import Edit
 from translator.facts import Fact, numbers
@@ -157,6 +157,8 @@ def plan(
             previous_word = tokens[match.first - 1].text if match.first else ""
             ranked = [r for r in ranked if agreement.reads_after(previous_word, r)] or ranked
             fit = _fit_for(match, tokens, text, new_sentence)
+            if entry.pos is PartOfSpeech.ADJECTIVE:  # 'a P1' -> 'an urgent incident'; 'a P1 bug' -> 'an urgent bug'
+                ranked.sort(key=lambda r: agreement.ends_in_noun(r) is not fit.adjective_as_noun)
             if fit.noun_as_verb:  # 'retried': 'reattempted' reads as a verb, 'repeated try' does not
                 ranked.sort(key=lambda r: not agreement.is_verb(r))
                 if not agreement.is_verb(ranked[0]) and not _is_note(ranked[0], entry.source):
@@ -198,6 +200,8 @@ class _Fit:
     capital: bool
     #: A noun entry used as a verb ('retried' for the entry 'retry').
     noun_as_verb: bool
+    #: An adjective entry used as a noun ('a P1 on checkout', 'two P1s').
+    adjective_as_noun: bool = False
 
     def __call__(self, rendering: str) -> str:
         if self.plural:
@@ -250,6 +254,9 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
         listed = text[match.start: match.end].lower() in {form.lower() for form in match.entry.forms}
         plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed) and not agreement.is_plural_noun(
             match.entry.source.split()[-1])
+    elif pos is PartOfSpeech.ADJECTIVE and _used_as_noun(tokens, match.first, match.last):
+        plural = bool(ACRONYM_PLURAL.match(last)) or counted
+        return _Fit(plural, None, new_sentence or _capital_at(text, match.start), False, adjective_as_noun=True)
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
         after = "" if _possessive(tokens, match.first) else previous  # "Tuesday's deploy": a noun, not "is deployed"
         tag = agreement.verb_tag(tokens[match.first].text, after, known_verb=pos is PartOfSpeech.VERB)
@@ -259,8 +266,31 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
                         and (tag != "VBG" or agreement.is_progressive(previous)))
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
-    capital = new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start))
-    return _Fit(plural, tag, capital, noun_as_verb)
+    return _Fit(plural, tag, new_sentence or _capital_at(text, match.start), noun_as_verb)
+
+
+def _capital_at(text: str, index: int) -> bool:
+    return text[index].isupper() and at_sentence_start(text, index)
+
+
+#: Words before an adjective term that show it stands for a noun: "a P1", "two P1s", "another SEV2".
+_DETERMINERS = frozenset("a an the one two three four five six seven eight nine ten another this that each every "
+                         "any no our their its several multiple".split())
+#: Words after such a term that do not make it an adjective: "a P1 yesterday".
+_NOT_A_HEAD = frozenset("yesterday today tonight tomorrow overnight earlier later".split())
+
+
+def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """True when an adjective term stands for a noun: written as a plural ('P1s'), or after a
+    determiner or count with no noun after it ('a P1 on checkout'; not 'a P1 outage')."""
+    word = tokens[last].text
+    if first == last and ACRONYM_PLURAL.match(word):
+        return True
+    previous = tokens[first - 1].text.lower() if first else ""
+    if previous not in _DETERMINERS and not previous.isdigit():
+        return False
+    following = tokens[last + 1].text.lower() if last + 1 < len(tokens) else ""
+    return not following[:1].isalpha() or following in _NOT_A_HEAD or "NOUN" not in lemmas(following)
 
 
 _SUBJECT_PRONOUNS = frozenset("it that there what who he she this which where here".split())
