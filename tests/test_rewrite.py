@@ -225,8 +225,8 @@ def test_a_named_product_keeps_its_name_and_is_explained_at_its_first_mention() 
         ("Zorbdash", "Zorbdash (monitoring service)")]
 
 
-def test_platforms_the_business_knows_keep_their_names() -> None:
-    for name in ("AWS", "Azure", "ServiceNow", "SharePoint", "OneDrive", "Outlook on the web"):
+def test_vendor_products_keep_their_names() -> None:
+    for name in ("AWS", "Azure", "Datadog", "PagerDuty", "ServiceNow", "SharePoint", "Snowflake", "Outlook on the web"):
         out = translate(f"The {name} contract renews in May.").text
         assert out.startswith(f"The {name} (") and out.endswith(") contract renews in May."), out
 
