@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from glossary import Direction, Mode, builtin_entries
+from glossary.concepts import builtin_concepts
 from translator import Format, TranslatorError, analyze, translate
 
 #: The codes validate_text documents; anything else escaping translate is a bug.
@@ -51,12 +52,23 @@ def jargon() -> tuple[str, ...]:
 
 
 @cache
+def cue_words() -> frozenset[str]:
+    return frozenset(p.split()[0].lower() for c in builtin_concepts() for group in c.cues for p in group)
+
+
+def cue_word(word: str) -> bool:
+    """True when a request concept's cue phrase may start with `word` ('slow*' takes 'slowly')."""
+    return any(word.lower() == cue or (cue.endswith("*") and word.lower().startswith(cue[:-1])) for cue in cue_words())
+
+
+@cache
 def plain_words() -> tuple[str, ...]:
-    """Everyday words that no glossary layer matches and no check flags as jargon, in either direction."""
+    """Everyday words that no glossary layer matches, no check flags as jargon and no request concept
+    takes as a cue, in either direction."""
     keep = []
     for word in EVERYDAY:
         found = [analyze(f"{word} {word}", direction=d) for d in Direction if d is not Direction.BOTH]
-        if all(not a.known and not a.unknown_jargon and not a.facts for a in found):
+        if all(not a.known and not a.unknown_jargon and not a.facts for a in found) and not cue_word(word):
             keep.append(word)
     assert len(keep) > 40, keep
     return tuple(keep)
