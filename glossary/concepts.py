@@ -64,6 +64,8 @@ class ConceptHit:
     concept: Concept
     start: int
     end: int
+    #: Found by sentence similarity (an embedder), not by cue words.
+    suggested: bool = False
 
 
 #: Words as cue phrases begin: hyphens and apostrophes kept inside ('wi-fi', "can't").

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pytest
 
 from glossary import Direction
 from glossary.concepts import Concept, builtin_concepts, find_concepts
 from glossary.lint import lint_concepts
-from translator import Format, translate
+from translator import Format, RewriteMode, translate
+from translator.pipeline import ModelStage
 from translator.scope import LEAD, scope_edits
 
 DR = Concept(
@@ -105,3 +109,45 @@ def test_the_ticket_lists_the_scope_apart_from_the_requesters_problem() -> None:
     lines = dict(line.split(": ", 1) for line in ticket.splitlines())
     assert "RTO and RPO targets" in lines["Scope"]
     assert LEAD.strip() not in lines["Observed problem"] and LEAD.strip() not in lines["Summary"]
+
+
+class Topics:
+    """An embedder that places a text by which of a few topic words it holds."""
+
+    name = "topics"
+    dim = 3
+    WORDS = ("site", "invoice", "printer")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = np.array([[float(w in t.lower()) for w in self.WORDS] for t in texts], dtype=np.float32)
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+class Broken:
+    name = "broken"
+    dim = 3
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        raise RuntimeError("no weights")
+
+
+def test_an_embedder_suggests_the_concept_nearest_in_meaning_and_says_so() -> None:
+    text = "Our main site could end up under water next spring. Nobody knows the plan."
+    edits, ledger = scope_edits(text, (), [], (DR,), embedder=Topics())
+    assert [e.text for e in edits] == [" IT scope (suggested): disaster recovery plan, RTO and RPO targets."]
+    assert edits[0].start == text.index(" Nobody")
+    assert ledger[0].note.startswith("Suggested by meaning") and ledger[0].source == text[:text.index(".")]
+    # a concept its cues raised is not suggested again, and a sentence far from every concept gets nothing
+    cued = "The store flooded. How quickly can the site reopen?"
+    assert [e.text for e in scope_edits(cued, (), [], (DR,), embedder=Topics())[0]] == [
+        " " + LEAD + "disaster recovery plan, RTO and RPO targets."]
+    assert scope_edits("The printer jams every single morning.", (), [], (DR,), embedder=Topics()) == ([], [])
+
+
+def test_a_failing_embedder_leaves_the_cue_scope_and_warns() -> None:
+    text = "If the server room flooded, how quickly could we pay people again?"
+    result = translate(text, direction=Direction.BUSINESS_TO_IT, models=ModelStage(embedder=Broken()))
+    assert LEAD in result.text and any("embedder failed" in w for w in result.warnings)
+    glossary_only = translate(text, direction=Direction.BUSINESS_TO_IT, rewrite_mode=RewriteMode.GLOSSARY,
+                              models=ModelStage(embedder=Broken()))
+    assert LEAD in glossary_only.text and glossary_only.warnings == []

@@ -13,7 +13,7 @@ import numpy as np
 from glossary import Direction
 from models.base import Embedder
 from translator.facts import numbers
-from translator.scope import LEAD as SCOPE_LEAD
+from translator.scope import scope_terms
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -80,8 +80,8 @@ def ticket(output: str, source: str, unmapped: Sequence[str]) -> str | None:
     allowed = numbers(source)
     items = [s for s in sentences(output) if numbers(s) <= allowed]
     # The added "IT scope: ..." sentences belong in the scope, not in the requester's problem.
-    scoped = [s[len(SCOPE_LEAD):].rstrip(".") for s in items if s.startswith(SCOPE_LEAD)]
-    items = [s for s in items if not s.startswith(SCOPE_LEAD)]
+    scoped = [terms for s in items if (terms := scope_terms(s)) is not None]
+    items = [s for s in items if scope_terms(s) is None]
     if not items:
         return None
     wants = [s for s in items if re.search(r"\b(need|must|should|want|require|has to|have to|can we|could we)\b",

@@ -233,7 +233,13 @@ def translate(
         plan = rewrite.plan(document.masked, analysed.tokens, analysed.matches, analysed.facts, explain=explain,
                             split_clauses=direction is Direction.IT_TO_BUSINESS)
         if direction is Direction.BUSINESS_TO_IT:
-            added, lines = scope.scope_edits(document.masked, document.protected, [s.text for s in plan.spots])
+            embedder = models.embedder if rewrite_mode is not RewriteMode.GLOSSARY else None
+            drafted = [s.text for s in plan.spots]
+            try:
+                added, lines = scope.scope_edits(document.masked, document.protected, drafted, embedder=embedder)
+            except Exception as exc:  # a failing model never fails a request
+                warnings.append(f"The embedder failed ({exc}); no IT scope was suggested.")
+                added, lines = scope.scope_edits(document.masked, document.protected, drafted)
             plan.fixed.extend(added)
             plan.fixed_ledger.extend(lines)
     if models.scorer is not None and rewrite_mode is not RewriteMode.GLOSSARY:
