@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from glossary.entry import Entry
+from glossary.entry import Entry, SensedEntry
 from glossary.layers import BUILTIN, Layer
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -33,7 +33,8 @@ def load_file(path: Path) -> list[Entry]:
         if not isinstance(raw, dict):
             raise GlossaryFileError(f"{path.name}: entry {number} is not a mapping")
         try:
-            entries.append(Entry.model_validate({**defaults, **raw}))
+            model = SensedEntry if "context" in raw else Entry
+            entries.append(model.model_validate({**defaults, **raw}))
         except ValidationError as exc:
             name = raw.get("source", "?")
             raise GlossaryFileError(f"{path.name}: entry {number} ({name}): {exc}") from exc

@@ -86,3 +86,19 @@ class Entry(BaseModel):
     def forms(self) -> tuple[str, ...]:
         """The source and its aliases: every spelling that matches this entry."""
         return (self.source, *self.aliases)
+
+
+class SensedEntry(Entry):
+    """A built-in entry for a word that has an everyday sense as well as its IT one ('warehouse',
+    'index', 'topic'): it applies only to a text that holds one of its context words."""
+
+    #: Single words, matched like terms (any inflection, any case): 'query' also finds 'queries'.
+    context: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("context")
+    @classmethod
+    def _single_words(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(v.strip() for v in values)
+        if any(not v or " " in v for v in cleaned):
+            raise ValueError("context words must be single words")
+        return cleaned

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from glossary import Direction, Mode
+from glossary import Direction, Layer, Mode
+from glossary.entry import SensedEntry
 from translator import Format, InputTooLarge, TermOverride, TranslatorError, analyze, translate
 
 UPDATE = (
@@ -120,3 +121,15 @@ def test_clause_splits_never_capitalise_a_fact() -> None:
     result = translate("The cache failed; checkout-svc recovered, and we restarted it.")
     assert "checkout-svc recovered" in result.text and result.facts.missing == []
     assert "We restarted it." in result.text
+
+
+def test_an_entry_with_context_words_applies_only_where_one_is_present() -> None:
+    sensed = SensedEntry(source="warehouse", renderings=("reporting database",), explanation="Where reports read.",
+                         direction=Direction.IT_TO_BUSINESS, context=("query", "dashboard"))
+    layers = [Layer("glossary:test", (sensed,))]
+    it = translate("The warehouse lagged, so two dashboards were stale.", glossaries=layers)
+    assert it.text == "The reporting database lagged, so two dashboards were stale."
+    everyday = translate("The warehouse in Leeds shipped 400 parcels.", glossaries=layers)
+    assert everyday.text == "The warehouse in Leeds shipped 400 parcels." and everyday.terms == []
+    with pytest.raises(ValueError, match="single words"):
+        SensedEntry(source="index", renderings=("lookup list",), explanation="x", context=("slow query",))
