@@ -11,6 +11,7 @@ from glossary import Direction
 from glossary.concepts import Concept, builtin_concepts, find_concepts
 from glossary.lint import lint_concepts
 from translator import Format, RewriteMode, translate
+from translator.edits import apply
 from translator.pipeline import ModelStage
 from translator.scope import LEAD, scope_edits
 
@@ -151,3 +152,12 @@ def test_a_failing_embedder_leaves_the_cue_scope_and_warns() -> None:
     glossary_only = translate(text, direction=Direction.BUSINESS_TO_IT, rewrite_mode=RewriteMode.GLOSSARY,
                               models=ModelStage(embedder=Broken()))
     assert LEAD in glossary_only.text and glossary_only.warnings == []
+
+
+def test_a_cue_scope_and_a_suggestion_after_one_unfinished_sentence_share_its_full_stop() -> None:
+    flood = DR.model_copy(update={"explanation": "Getting going again after a disaster."})
+    survey = Concept(name="site survey", terms=("site survey",), explanation="Checking a site.", cues=(("zzz",),))
+    text = "If the main site floods how quickly can we reopen"
+    edits, _ = scope_edits(text, (), [], (flood, survey), embedder=Topics())
+    assert apply(text, edits) == (text + ". " + LEAD + "disaster recovery plan, RTO and RPO targets."
+                                  " IT scope (suggested): site survey.")

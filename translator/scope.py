@@ -50,9 +50,12 @@ def scope_edits(masked: str, protected: Sequence[tuple[int, int]], draft_terms: 
             by_sentence.setdefault((at, hit.suggested, closed), []).append((hit, new))
     edits: list[Edit] = []
     ledger: list[TermChange] = []
+    ended: set[int] = set()  # insertion points whose sentence an earlier scope sentence already closed
     for (at, suggested, closed), items in sorted(by_sentence.items()):
         lead = SUGGESTED_LEAD if suggested else LEAD
-        sentence = ("" if closed else ".") + " " + lead + "; ".join(", ".join(new) for _, new in items) + "."
+        sentence = ("" if closed or at in ended else ".") + " " + lead + "; ".join(", ".join(new) for _, new in items)
+        sentence += "."
+        ended.add(at)
         edits.append(Edit(at, at, sentence))
         ledger.extend(
             TermChange(source=masked[hit.start:hit.end], target=", ".join(new), start=hit.start, end=hit.end,
