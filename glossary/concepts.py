@@ -159,3 +159,10 @@ def builtin_concepts() -> tuple[Concept, ...]:
 @lru_cache(maxsize=1)
 def _builtin_index() -> _Index:
     return _Index.of(builtin_concepts())
+
+
+def preload() -> None:
+    """Read the built-in concepts and compile their cue patterns (about half a second), so that
+    the first business-to-IT request does not wait for it."""
+    for concept in _builtin_index().concepts:
+        _ = concept.patterns

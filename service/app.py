@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from glossary import builtin_layer
+from glossary import builtin_layer, concepts
 from glossary.store import Store, StoreError
 from models.config import ModelSettings
 from service.errors import install_error_handlers
@@ -37,7 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store.migrate()
         except StoreError:
             log.exception("the glossary store is unavailable; translation still works with the built-in glossary")
-        builtin_layer()  # load the built-in glossary before the first request
+        builtin_layer()  # load the built-in glossary and request concepts before the first request
+        concepts.preload()
         # Load the model stage in the background, so the first translation does not wait for it.
         threading.Thread(target=app.state.models.get, name="load-models", daemon=True).start()
         yield
