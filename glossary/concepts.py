@@ -107,6 +107,7 @@ class _Index:
     def possible(self, text: str) -> set[_Group]:
         """The groups that may have a hit in `text`."""
         words = set(_WORD.findall(text.lower().replace("’", "'")))
+        words.update(w.split("'", 1)[0] for w in list(words) if "'" in w)  # "wi-fi's" holds "wi-fi"
         found = set(self.always)
         for word in words:
             found.update(self.by_word.get(word, ()))

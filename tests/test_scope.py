@@ -161,3 +161,14 @@ def test_a_cue_scope_and_a_suggestion_after_one_unfinished_sentence_share_its_fu
     edits, _ = scope_edits(text, (), [], (flood, survey), embedder=Topics())
     assert apply(text, edits) == (text + ". " + LEAD + "disaster recovery plan, RTO and RPO targets."
                                   " IT scope (suggested): site survey.")
+
+
+@pytest.mark.parametrize("text", [
+    "Staff can't log in after the wi-fi's outage; it's slow.",  # a possessive after a cue word
+    "The customers’ complaints get lost between email, phone and chat.",  # a curly apostrophe
+    "If our SERVER ROOM floods, HOW QUICKLY could we pay people again?",  # capitals
+    "Our cloud-based bill doubled and nobody can explain the spend.",  # a hyphenated compound
+])
+def test_the_word_index_never_hides_a_concept_a_full_search_finds(text: str) -> None:
+    everything = sorted((c.name, *span) for c in builtin_concepts() if (span := c.find(text)) is not None)
+    assert sorted((h.concept.name, h.start, h.end) for h in find_concepts(text)) == everything
