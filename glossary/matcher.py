@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from threading import Lock
 from weakref import WeakKeyDictionary
 
-from glossary.entry import Direction, Entry
+from glossary.entry import Direction, Entry, SensedEntry
 from glossary.layers import Layer, LayerStack
 from glossary.tokens import SKIPPED, Token, pattern_keys, token_keys, tokenize
 
@@ -48,8 +48,10 @@ class _Trie:
                 if node is not self.root and node.entry is None:
                     node.entry = entry
 
-    def longest(self, keys: Sequence[tuple[str, ...]], skip: Sequence[bool], i: int) -> tuple[int, Entry] | None:
-        """The longest entry whose keys match tokens from i on, as (last token, entry)."""
+    def longest(self, keys: Sequence[tuple[str, ...]], skip: Sequence[bool], i: int,
+                context: _Context) -> tuple[int, Entry] | None:
+        """The longest entry whose keys match tokens from i on and that the text's `context`
+        admits, as (last token, entry)."""
         frontier = [self.root]
         best: tuple[int, Entry] | None = None
         j = i
@@ -62,11 +64,29 @@ class _Trie:
                 continue
             frontier = [child for node in frontier for k in token_keys_j if (child := node.children.get(k))]
             for node in frontier:
-                if node.entry is not None:
+                if node.entry is not None and context.admits(node.entry):
                     best = (j, node.entry)
                     break
             j += 1
         return best
+
+
+class _Context:
+    """Whether an entry applies in a text: a SensedEntry only where one of its context words is
+    there. The text's keys are gathered on first need, from the keys the matcher has already read."""
+
+    __slots__ = ("_keys", "_present")
+
+    def __init__(self, keys: Sequence[tuple[str, ...]]) -> None:
+        self._keys = keys
+        self._present: set[str] | None = None
+
+    def admits(self, entry: Entry) -> bool:
+        if not isinstance(entry, SensedEntry):
+            return True
+        if self._present is None:
+            self._present = {key for token in self._keys for key in token}
+        return any(not self._present.isdisjoint(token_keys(word)) for word in entry.context)
 
 
 #: How many lookups a layer keeps; the cache starts afresh beyond this.
@@ -95,8 +115,10 @@ class Matcher:
 
     def find(self, tokens: Sequence[Token], protected: Sequence[bool]) -> list[Match]:
         """Matches in text order. A higher layer claims its tokens first; within a layer the
-        leftmost-longest match wins; nothing matches across a protected token."""
+        leftmost-longest match wins; nothing matches across a protected token; an entry with
+        context words matches only in a text that holds one."""
         keys = [() if t.text in SKIPPED else token_keys(t.text) for t in tokens]
+        context = _Context(keys)
         claimed = list(protected)
         matches: list[Match] = []
         for layer, trie in self._layers:
@@ -106,7 +128,7 @@ class Matcher:
                 if claimed[i] or starts.isdisjoint(keys[i]):
                     i += 1
                     continue
-                found = trie.longest(keys, claimed, i)
+                found = trie.longest(keys, claimed, i, context)
                 if found is None:
                     i += 1
                     continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from glossary import Direction, Entry, Layer, LayerStack, Matcher, Mode
+from glossary.entry import SensedEntry
 from glossary.tokens import tokenize
 from translator import translate
 from translator.facts import find_facts
@@ -107,3 +108,13 @@ def test_lookups_of_a_lone_layer_are_kept_bounded_and_stay_right(monkeypatch: py
 def test_an_acronym_plural_is_not_a_longer_acronym() -> None:
     layer = Layer("builtin", (entry("IDS"), entry("ID")))
     assert found("Customer IDs leaked; the IDS fired.", layer) == [("IDs", "ID"), ("IDS", "IDS")]
+
+
+def test_an_entry_with_context_words_gives_way_where_none_is_present() -> None:
+    sensed = Layer("glossary:org", (SensedEntry(source="data warehouse", renderings=("reporting store",),
+                                                explanation="x.", direction=Direction.IT_TO_BUSINESS,
+                                                context=("dashboard",)),))
+    plain = Layer("builtin", (entry("warehouse"),))
+    assert found("The data warehouse fed every dashboard.", sensed, plain) == [("data warehouse", "data warehouse")]
+    # out of context it neither matches nor claims its words: the lower layer's shorter entry still can
+    assert found("The data warehouse in Leeds shut.", sensed, plain) == [("warehouse", "warehouse")]

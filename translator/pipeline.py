@@ -11,9 +11,8 @@ from enum import Enum
 from pydantic import BaseModel, Field, model_validator
 
 from glossary import Direction, Entry, Layer, LayerStack, Match, Matcher, Mode, builtin_layer
-from glossary.entry import SensedEntry
 from glossary.layers import REQUEST
-from glossary.tokens import Token, token_keys, tokenize
+from glossary.tokens import Token, tokenize
 from models.base import Embedder, Generator, Scorer
 from translator import brief as briefs
 from translator import guard, ranking, readability, rewrite, scope
@@ -142,11 +141,8 @@ class _Analysed:
         )
 
     def _match(self, text: str, tokens: Sequence[Token], covered: list[bool]) -> list[Match]:
-        """Glossary matches outside facts and names, and in context; marks the tokens they cover in ``covered``."""
+        """Glossary matches outside facts and names; marks the tokens they cover in ``covered``."""
         matches = [m for m in self.matcher.find(tokens, covered) if not _inside_compound(text, m.start, m.end)]
-        if any(isinstance(m.entry, SensedEntry) for m in matches):
-            keys = {key for token in tokens for key in token_keys(token.text)}
-            matches = [m for m in matches if not isinstance(m.entry, SensedEntry) or _in_context(m.entry, keys)]
         for m in matches:
             for k in range(m.first, m.last + 1):
                 covered[k] = True
@@ -181,11 +177,6 @@ class _Analysed:
         return ReadabilityScore(
             grade=stats.grade, jargon_pct=readability.jargon_pct(self.jargon_words + self.unknown_words, stats.words)
         )
-
-
-def _in_context(entry: SensedEntry, keys: set[str]) -> bool:
-    """True when the text (its token ``keys``) holds one of the entry's context words."""
-    return any(not keys.isdisjoint(token_keys(word)) for word in entry.context)
 
 
 def _inside_compound(text: str, start: int, end: int) -> bool:
