@@ -58,13 +58,20 @@ def _duplicates(entries: Sequence[Entry]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
+def _too_long(explanation: str) -> bool:
+    return len(explanation.split()) > MAX_EXPLANATION_WORDS or "\n" in explanation
+
+
+def _long_explanation(name: str) -> Problem:
+    return Problem(name, "long-explanation", f"keep it to one line of at most {MAX_EXPLANATION_WORDS} words")
+
+
 def _entry_problems(entry: Entry) -> list[Problem]:
     problems = []
     if not entry.explanation:
         problems.append(Problem(entry.source, "no-explanation", "every entry needs a one-line explanation"))
-    elif len(entry.explanation.split()) > MAX_EXPLANATION_WORDS or "\n" in entry.explanation:
-        problems.append(Problem(entry.source, "long-explanation", f"keep it to one line of at most "
-                                                                 f"{MAX_EXPLANATION_WORDS} words"))
+    elif _too_long(entry.explanation):
+        problems.append(_long_explanation(entry.source))
     source_digits = {d for form in entry.forms for d in _DIGITS.findall(form)}
     source_words = {w.lower() for form in entry.forms for w in _NUMBER_WORDS.findall(form)}
     for rendering in entry.renderings:
@@ -87,9 +94,8 @@ def lint_concepts(concepts: Sequence[Concept]) -> list[Problem]:
         if concept.name.lower() in seen:
             problems.append(Problem(concept.name, "duplicate", "another request concept has this name"))
         seen.add(concept.name.lower())
-        if len(concept.explanation.split()) > MAX_EXPLANATION_WORDS or "\n" in concept.explanation:
-            problems.append(Problem(concept.name, "long-explanation",
-                                    f"keep it to one line of at most {MAX_EXPLANATION_WORDS} words"))
+        if _too_long(concept.explanation):
+            problems.append(_long_explanation(concept.name))
         broken = [t for t in concept.terms if t.count("(") != t.count(")")]
         if broken:  # a comma inside brackets in a YAML flow list splits the term: [a (b, c)]
             problems.append(Problem(concept.name, "broken-term", f"terms {broken} have unbalanced brackets"))

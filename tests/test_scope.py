@@ -9,7 +9,8 @@ import pytest
 
 from glossary import Direction
 from glossary.concepts import Concept, builtin_concepts, find_concepts
-from glossary.lint import lint_concepts
+from glossary.entry import Entry
+from glossary.lint import lint, lint_concepts
 from translator import Format, RewriteMode, translate
 from translator.edits import apply
 from translator.pipeline import ModelStage
@@ -172,3 +173,10 @@ def test_a_cue_scope_and_a_suggestion_after_one_unfinished_sentence_share_its_fu
 def test_the_word_index_never_hides_a_concept_a_full_search_finds(text: str) -> None:
     everything = sorted((c.name, *span) for c in builtin_concepts() if (span := c.find(text)) is not None)
     assert sorted((h.concept.name, h.start, h.end) for h in find_concepts(text)) == everything
+
+
+def test_lint_holds_concepts_and_entries_to_the_same_one_line_explanation() -> None:
+    rambling = " ".join(["word"] * 31)
+    assert [p.code for p in lint_concepts([DR.model_copy(update={"explanation": rambling})])] == ["long-explanation"]
+    entry = Entry(source="zorbdash", renderings=("dashboard",), explanation=rambling)
+    assert [p.code for p in lint([entry])] == ["long-explanation"]
