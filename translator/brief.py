@@ -80,8 +80,9 @@ def ticket(output: str, source: str, unmapped: Sequence[str]) -> str | None:
     allowed = numbers(source)
     items = [s for s in sentences(output) if numbers(s) <= allowed]
     # The added "IT scope: ..." sentences belong in the scope, not in the requester's problem.
-    scoped = [terms for s in items if (terms := scope_terms(s)) is not None]
-    items = [s for s in items if scope_terms(s) is None]
+    named = [(s, scope_terms(s)) for s in items]
+    scoped = [terms for _, terms in named if terms is not None]
+    items = [s for s, terms in named if terms is None]
     if not items:
         return None
     wants = [s for s in items if re.search(r"\b(need|must|should|want|require|has to|have to|can we|could we)\b",

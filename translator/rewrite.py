@@ -201,7 +201,7 @@ class _Fit:
     #: A noun entry used as a verb ('retried' for the entry 'retry').
     noun_as_verb: bool
     #: An adjective entry used as a noun ('a P1 on checkout', 'two P1s').
-    adjective_as_noun: bool = False
+    adjective_as_noun: bool
 
     def __call__(self, rendering: str) -> str:
         if self.plural:
@@ -245,7 +245,7 @@ def _counted(previous: str, word: str, match: Match) -> bool:
 def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> _Fit:
     pos = match.entry.pos
     previous = tokens[match.first - 1].text if match.first else ""
-    plural, tag, noun_as_verb = False, None, False
+    plural, tag, noun_as_verb, adjective_as_noun = False, None, False, False
     last = tokens[match.last].text
     counted = _counted(previous, last, match)
     if pos is PartOfSpeech.NOUN and (agreement.is_plural_noun(last) or counted):
@@ -255,8 +255,7 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
         plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed) and not agreement.is_plural_noun(
             match.entry.source.split()[-1])
     elif pos is PartOfSpeech.ADJECTIVE and _used_as_noun(tokens, match.first, match.last):
-        plural = bool(ACRONYM_PLURAL.match(last)) or counted
-        return _Fit(plural, None, new_sentence or _capital_at(text, match.start), False, adjective_as_noun=True)
+        plural, adjective_as_noun = bool(ACRONYM_PLURAL.match(last)) or counted, True
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
         after = "" if _possessive(tokens, match.first) else previous  # "Tuesday's deploy": a noun, not "is deployed"
         tag = agreement.verb_tag(tokens[match.first].text, after, known_verb=pos is PartOfSpeech.VERB)
@@ -266,11 +265,8 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
                         and (tag != "VBG" or agreement.is_progressive(previous)))
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
-    return _Fit(plural, tag, new_sentence or _capital_at(text, match.start), noun_as_verb)
-
-
-def _capital_at(text: str, index: int) -> bool:
-    return text[index].isupper() and at_sentence_start(text, index)
+    capital = new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start))
+    return _Fit(plural, tag, capital, noun_as_verb, adjective_as_noun)
 
 
 #: Words before an adjective term that show it stands for a noun: "a P1", "two P1s", "another SEV2".

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import numpy.typing as npt
@@ -88,16 +89,15 @@ def suggest_concepts(masked: str, concepts: tuple[Concept, ...], fired: set[str]
     return hits
 
 
-_PROTOTYPES: dict[int, tuple[Embedder, tuple[Concept, ...], npt.NDArray[np.float32]]] = {}
+_PROTOTYPES: WeakKeyDictionary[Embedder, tuple[tuple[Concept, ...], npt.NDArray[np.float32]]] = WeakKeyDictionary()
 
 
 def _prototypes(embedder: Embedder, concepts: tuple[Concept, ...]) -> npt.NDArray[np.float32]:
     """Each concept, in words, as the embedder sees it (computed once per embedder and concept set)."""
-    kept = _PROTOTYPES.get(id(embedder))
-    if kept is None or kept[0] is not embedder or kept[1] is not concepts:
-        kept = _PROTOTYPES[id(embedder)] = (embedder, concepts, embedder.embed(
-            [f"{c.name}: {c.explanation}" for c in concepts]))
-    return kept[2]
+    kept = _PROTOTYPES.get(embedder)
+    if kept is None or kept[0] is not concepts:
+        kept = _PROTOTYPES[embedder] = (concepts, embedder.embed([f"{c.name}: {c.explanation}" for c in concepts]))
+    return kept[1]
 
 
 def _sentence_spans(masked: str) -> list[tuple[int, int]]:
