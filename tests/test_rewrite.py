@@ -204,6 +204,15 @@ def test_participles_after_be_agree() -> None:
     assert translate("It will be frobsunset soon.", glossaries=layers).text == "It will be retired soon."
 
 
+def test_a_phrase_rendering_takes_the_tense_the_phrase_was_written_in() -> None:
+    layers = org(term("zorbsite is down", "web front end is unavailable", pos=PartOfSpeech.PHRASE),
+                 term("zorbsync has failed", "feed has stopped", pos=PartOfSpeech.PHRASE))
+    assert translate("Our zorbsite was down on Saturday.", glossaries=layers).text == (
+        "Our web front end was unavailable on Saturday.")
+    assert translate("Zorbsite is down.", glossaries=layers).text == "Web front end is unavailable."
+    assert translate("By noon the zorbsync had failed.", glossaries=layers).text == "By noon the feed had stopped."
+
+
 def test_a_simple_past_rendering_is_not_offered_after_an_auxiliary() -> None:
     layers = org(term("zorbcrashed", "ran out of memory", "stopped for low memory", pos=PartOfSpeech.PHRASE))
     assert translate("The ledgers zorbcrashed.", glossaries=layers).text == "The ledgers ran out of memory."

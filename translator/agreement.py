@@ -76,6 +76,39 @@ def reads_after(previous: str, rendering: str) -> bool:
     return "VBN" not in forms or first not in forms.get("VBD", ()) or first in forms["VBN"]
 
 
+#: Auxiliaries by tense. Matching is by lemma, so a phrase entry written 'website is down' also
+#: matches 'website was down', and its rendering must say 'was' too.
+_PAST = {"is": "was", "are": "were", "am": "was", "has": "had", "have": "had", "does": "did", "do": "did",
+         "isn't": "wasn't", "aren't": "weren't", "hasn't": "hadn't", "haven't": "hadn't", "doesn't": "didn't",
+         "don't": "didn't"}
+_PRESENT = {"was": "is", "were": "are", "had": "has", "did": "does", "wasn't": "isn't", "weren't": "aren't",
+            "hadn't": "hasn't", "didn't": "doesn't"}
+_AUXILIARY = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, {*_PAST, *_PRESENT}), key=len, reverse=True)),
+                        re.IGNORECASE)
+
+
+def tense_of(phrase: str) -> str | None:
+    """'past' or 'present', by the phrase's first auxiliary ('site was down'); None without one."""
+    found = _AUXILIARY.search(phrase.replace("’", "'"))
+    if found is None:
+        return None
+    return "past" if found.group().lower() in _PRESENT else "present"
+
+
+def put_in_tense(rendering: str, tense: str) -> str:
+    """The rendering with its first auxiliary in `tense`: ('service is unavailable', 'past') ->
+    'service was unavailable'."""
+    found = _AUXILIARY.search(rendering)
+    if found is None:
+        return rendering
+    word = found.group()
+    changed = (_PAST if tense == "past" else _PRESENT).get(word.lower())
+    if changed is None:
+        return rendering
+    changed = changed.capitalize() if word[0].isupper() else changed
+    return rendering[: found.start()] + changed + rendering[found.end():]
+
+
 def is_verb(rendering: str) -> bool:
     """A one-word rendering that can be a verb ('reattempt'; not 'repeat try')."""
     return " " not in rendering and bool(lemmas(rendering.lower()).get("VERB"))

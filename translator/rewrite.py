@@ -202,12 +202,16 @@ class _Fit:
     noun_as_verb: bool
     #: An adjective entry used as a noun ('a P1 on checkout', 'two P1s').
     adjective_as_noun: bool
+    #: A phrase's tense as written ('site was down' for the entry 'site is down').
+    tense: str | None = None
 
     def __call__(self, rendering: str) -> str:
         if self.plural:
             rendering = agreement.pluralize(rendering)
         elif self.tag:
             rendering = agreement.inflect_verb(rendering, self.tag)
+        elif self.tense:
+            rendering = agreement.put_in_tense(rendering, self.tense)
         return agreement.capitalize_first(rendering) if self.capital else rendering
 
 
@@ -266,7 +270,8 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
     capital = new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start))
-    return _Fit(plural, tag, capital, noun_as_verb, adjective_as_noun)
+    tense = agreement.tense_of(text[match.start: match.end]) if pos is PartOfSpeech.PHRASE else None
+    return _Fit(plural, tag, capital, noun_as_verb, adjective_as_noun, tense)
 
 
 #: Words before an adjective term that show it stands for a noun: "a P1", "two P1s", "another SEV2".
