@@ -83,8 +83,8 @@ _PAST = {"is": "was", "are": "were", "am": "was", "has": "had", "have": "had", "
          "don't": "didn't"}
 _PRESENT = {"was": "is", "were": "are", "had": "has", "did": "does", "wasn't": "isn't", "weren't": "aren't",
             "hadn't": "hasn't", "didn't": "doesn't"}
-_AUXILIARY = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, {*_PAST, *_PRESENT}), key=len, reverse=True)),
-                        re.IGNORECASE)
+_AUXILIARIES = "|".join(sorted(map(re.escape, {*_PAST, *_PRESENT}), key=len, reverse=True))
+_AUXILIARY = re.compile(rf"\b(?:{_AUXILIARIES})\b", re.IGNORECASE)
 
 
 def tense_of(phrase: str) -> str | None:
