@@ -93,10 +93,17 @@ def test_a_bare_m_without_a_time_cue_stays_as_written() -> None:
     assert spell_duration("9 min", "from ") is None and spell_duration("31mins", "") is None  # already words
 
 
-def test_http_status_codes_counted_in_the_plural_are_not_seconds() -> None:
-    assert spell_duration("503s", "a spike of ") is None and spell_duration("429s", "") is None
-    assert "a spike of 503s" in translate("We saw a spike of 503s and a 30s stall.").text
-    assert "30 seconds" in translate("We saw a spike of 503s and a 30s stall.").text
+def test_http_status_codes_are_locked_and_explained_in_the_glossary_words_for_them() -> None:
+    assert [(f.kind, f.text) for f in find_facts("HTTP 503s, 429 errors and 404s; 500 errors in 30s")] == [
+        ("status", "HTTP 503s"), ("status", "429 errors"), ("status", "404s"), ("number", "500"), ("duration", "30s")]
+    result = translate("We saw a spike of 503s and a 30s stall. 502 errors followed.")
+    assert result.text == ("We saw a spike of service-down messages (HTTP 503) and a 30 seconds stall. "
+                           "Relay failures (HTTP 502) followed.")
+    assert result.facts.missing == [] and result.facts.added == []
+    assert [term.source for term in result.terms] == ["503s", "30s", "502 errors"]
+    assert result.terms[0].note.startswith("A web response")  # the entry's explanation, not "Written out in full"
+    unknown = translate("The proxy answered 418s all day.")
+    assert "418s" in unknown.text and unknown.facts.missing == []
 
 
 def test_a_comma_after_a_number_is_punctuation_not_part_of_the_fact() -> None:

@@ -41,6 +41,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("weekday", r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b"),
     ("time", rf"\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?[AaPp]\.?[Mm]\b)?{_ZONE}"
              rf"|\b\d{{1,2}}(?:\.\d{{2}})?\s?[AaPp]\.?[Mm]\b{_ZONE}"),
+    # HTTP status codes: 'HTTP 502', '502s', '429 errors' (a round '500 errors' may be a count).
+    ("status", r"\bHTTP[ /-]?[1-5]\d\d(?:s\b|\s(?:errors?|responses?)\b)?(?!\.\d)"
+               r"|\b[45]\d\ds\b|\b(?!400|500)[45]\d\d\s(?:errors?|responses?)\b"),
     ("version", r"\b[vV]\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?\b|\b\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?\b"),
     ("hostname", rf"\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.){{1,16}}{_TLD}\b(?!\.\w)"
                  r"|\b[a-z][a-z0-9]{0,62}(?:-[a-z0-9]{1,62}){0,10}\d(?:\.[a-z][a-z0-9-]{0,62}){1,16}\b"),
@@ -82,8 +85,6 @@ _SYSTEM_PARTS = frozenset(
 )
 _UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "hr": "hours", "hrs": "hours",
           "d": "days", "w": "weeks", "min": "minutes", "mins": "minutes"}
-#: '503s' and '429s' count HTTP errors; they are not seconds.
-_STATUS_CODES = re.compile(r"[45]\d\ds")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s?(ms|hrs|hr|mins|min|s|m|h|d|w)\b")
 #: Words before a bare "42m" that say it is minutes, not millions.
 _TIME_CUES = frozenset(
@@ -101,9 +102,15 @@ class Fact:
     start: int
     end: int
     plain: str | None = None
+    #: Why the plain form replaces the text, for the ledger, and the glossary layer it came from.
+    note: str = "Written out in full."
+    layer: str = "builtin"
 
     def forms(self) -> tuple[str, ...]:
-        return (self.text,) if self.plain is None else (self.text, self.plain)
+        """The spellings that keep this fact: as written, or the plain form (with a capital at a sentence start)."""
+        if self.plain is None:
+            return (self.text,)
+        return self.text, self.plain, self.plain[:1].upper() + self.plain[1:]
 
 
 @lru_cache(maxsize=4096)
@@ -122,7 +129,7 @@ def spell_duration(text: str, before: str) -> str | None:
     figure; and a bare 'm' is only read as minutes when a word just before it says so.
     """
     parts = _DURATION_PART.findall(text)
-    if not parts or _DURATION_PART.sub("", text).strip() or _STATUS_CODES.fullmatch(text):
+    if not parts or _DURATION_PART.sub("", text).strip():
         return None
     if any(u.startswith("min") for _, u in parts):  # '9 min' already reads as words
         return None

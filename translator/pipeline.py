@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from pydantic import BaseModel, Field, model_validator
@@ -14,8 +14,8 @@ from glossary import Direction, Entry, Layer, LayerStack, Match, Matcher, Mode, 
 from glossary.layers import REQUEST
 from glossary.tokens import Token, tokenize
 from models.base import Embedder, Generator, Scorer
+from translator import agreement, guard, ranking, readability, rewrite, scope
 from translator import brief as briefs
-from translator import guard, ranking, readability, rewrite, scope
 from translator.document import Document, Format, parse
 from translator.edits import Edit, apply
 from translator.errors import InputTooLarge, TranslatorError
@@ -34,6 +34,7 @@ from translator.suggest import suggest
 DEFAULT_MAX_BYTES = 64 * 1024
 ENGINE_GLOSSARY = "glossary"
 ENGINE_MODEL = "model"
+_STATUS_CODE = re.compile(r"[1-5]\d\d")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ class _Analysed:
             self.facts: list[Fact] = find_facts(
                 self.document.masked, is_term=self._spelled_as_term, spell_out=direction is Direction.IT_TO_BUSINESS
             )
+            if direction is Direction.IT_TO_BUSINESS:
+                self.facts = [self._status_explained(f) if f.kind == "status" else f for f in self.facts]
             covered = _covered(self.tokens, self.facts)
         with timer.stage("glossary"):
             self.matches: list[Match] = self._match(self.document.masked, self.tokens, covered)
@@ -165,6 +168,19 @@ class _Analysed:
         """For a rewrite of ``draft``: the jargon the rewrite has and the draft had not."""
         before = self.jargon_in(draft).keys()
         return lambda rewritten: [word for key, word in self.jargon_in(rewritten).items() if key not in before]
+
+    def _status_explained(self, fact: Fact) -> Fact:
+        """An HTTP status code in the words of the glossary's entry for it, the code kept:
+        '502s' -> 'relay failures (HTTP 502)'. As written where no entry replaces it."""
+        code = _STATUS_CODE.search(fact.text)
+        match = self.matcher.lookup(f"{code.group()} error") if code else None
+        if code is None or match is None or match.entry.mode is not Mode.REPLACE:
+            return fact
+        rendering = match.entry.renderings[0]
+        if fact.text.endswith("s"):
+            rendering = agreement.pluralize(rendering)
+        return replace(fact, plain=f"{rendering} (HTTP {code.group()})", note=match.entry.explanation,
+                       layer=match.layer)
 
     def _spelled_as_term(self, word: str) -> bool:
         """'OOM-killed' and 'on-call' are glossary terms as spelled; 'auth-service' is a system's

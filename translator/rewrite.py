@@ -17,7 +17,6 @@ from translator.result import TermChange
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
 _LINE_START = re.compile(rf"\n[ \t]*{sentences.BULLET}?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
-SPELLED_OUT_NOTE = "Written out in full."
 
 
 @dataclass
@@ -179,14 +178,16 @@ def plan(
     # A word that opens a new sentence takes a capital, unless a spot already gives it one (its own
     # rendering, or the article before it, which must change as one edit).
     starts = {s.start for s in result.spots} | {s.article.start for s in result.spots if s.article}
-    result.fixed.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
     for fact in facts:
         if fact.plain is not None:
-            result.fixed.append(Edit(fact.start, fact.end, fact.plain))
+            opens = fact.start in new_sentences or at_sentence_start(text, fact.start)
+            plain = agreement.capitalize_first(fact.plain) if opens else fact.plain
+            starts.add(fact.start)
+            result.fixed.append(Edit(fact.start, fact.end, plain))
             result.fixed_ledger.append(TermChange(
-                source=fact.text, target=fact.plain, start=fact.start, end=fact.end,
-                layer="builtin", note=SPELLED_OUT_NOTE,
+                source=fact.text, target=plain, start=fact.start, end=fact.end, layer=fact.layer, note=fact.note,
             ))
+    result.fixed.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
     return result
 
 
