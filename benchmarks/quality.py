@@ -1,7 +1,7 @@
 """Quality, in one run: ../shared/eval/score.py through the CLI next to the do-nothing baseline, then the
 same measures on the team's own held-out sets (benchmarks/data), which the glossary was not written against:
-'heldout_b', 'heldout_c' and 'heldout_d' were each written by a session that saw neither the glossary nor the
-other sets. Only 'heldout_d' has never been read to improve the translator."""
+'heldout_b' to 'heldout_e' were each written by a session that saw neither the glossary nor the other sets.
+Only 'heldout_e' has never been read to improve the translator."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from translator import translate
 
 JARGON = Path(sys.executable).with_name("jargon")
 HELDOUT = Path(__file__).parent / "data"
-HELDOUT_SETS = ("heldout", "heldout_b", "heldout_c", "heldout_d")
+HELDOUT_SETS = ("heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e")
 
 
 def score(*args: str) -> list[str]:
@@ -74,8 +74,8 @@ def main() -> None:
     print("\n".join(score("--identity")))
     print("== ../shared/eval, jargon translate (deterministic, through the CLI)")
     print("\n".join(score("--cli", f"{JARGON} translate --direction {{direction}} --format json")))
-    print("== own held-out sets (benchmarks/data); B, C and D were each written by a session that saw neither the"
-          " glossary nor other eval data, and only D has never been read to improve the translator")
+    print("== own held-out sets (benchmarks/data); B to E were each written by a session that saw neither the"
+          " glossary nor other eval data, and only E has never been read to improve the translator")
     scoring = score_module()
     for name in HELDOUT_SETS:
         heldout(scoring, name)
