@@ -179,6 +179,12 @@ def test_no_sentence_breaks_inside_a_locked_fact() -> None:
     assert "`on: push; then: deploy`" in result.text and not result.facts.missing
 
 
+def test_a_clause_may_open_with_a_number_but_not_with_a_name_that_would_need_a_capital() -> None:
+    assert translate("The key expired on 2 Feb; 63 new hires had no login.").text == (
+        "The key expired on 2 Feb. 63 new hires had no login.")
+    assert translate("The job failed; checkout-svc kept going.").text == "The job failed; checkout-svc kept going."
+
+
 def test_an_explained_term_that_opens_a_split_clause_takes_a_capital() -> None:
     layers = org(term("zorblet", "outage report"))
     assert translate("It slowed; zorblets piled up.", glossaries=layers, explain=True).text == (

@@ -45,7 +45,7 @@ _CLAUSE_BREAK = re.compile(
     # The second look-ahead passes only what could start a break, so that the alternatives are not
     # all tried at every space between two words.
     r"(?<=[A-Za-z0-9)%])(?=[ \t]*[;:,]|[ \t]+(?:and|but|because|due|[-\u2013\u2014])[ \t])(?="
-    + "|".join(f"(?P<b{i}>{p}(?=[A-Za-z]))" for i, (p, _) in enumerate(_CLAUSE_BREAKS))
+    + "|".join(f"(?P<b{i}>{p}(?=[A-Za-z0-9]))" for i, (p, _) in enumerate(_CLAUSE_BREAKS))
     + ")"
 )
 _TENSED = re.compile(r"\{(\w+)\|(\w+)\}")
@@ -73,7 +73,8 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
 
     Never before or inside a locked fact, which must keep its exact spelling ('checkout-svc', '`on: push`'),
     nor over a glossary match."""
-    fact_starts = {f.start for f in facts}
+    # A fact that would open the new sentence must not need a capital: '63 new hires' may, 'checkout-svc' may not.
+    fact_starts = {f.start for f in facts if f.text[:1].islower()}
     taken = [(m.start, m.end) for m in matches] + [(f.start, f.end) for f in facts]
     breaks = [(m.start(), m.end(m.lastgroup), _OPENERS[m.lastgroup]) for m in _CLAUSE_BREAK.finditer(text)
               if m.lastgroup]
