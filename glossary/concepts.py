@@ -13,12 +13,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from glossary.builtin import GlossaryFileError
+from glossary.builtin import GlossaryFileError, read_yaml
 
 CONCEPTS_DIR = Path(__file__).parent / "data" / "concepts"
 
@@ -135,10 +133,7 @@ def find_concepts(text: str, concepts: tuple[Concept, ...] | None = None) -> lis
 
 def load_concepts(path: Path) -> list[Concept]:
     """Read one concept file: a mapping with a 'concepts' list."""
-    try:
-        document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise GlossaryFileError(f"{path.name}: not valid YAML: {exc}") from exc
+    document = read_yaml(path)
     if not isinstance(document, dict) or not isinstance(document.get("concepts"), list):
         raise GlossaryFileError(f"{path.name}: expected a mapping with a 'concepts' list")
     concepts = []
