@@ -173,6 +173,11 @@ def test_a_failing_embedder_leaves_the_cue_scope_and_warns() -> None:
     glossary_only = translate(text, direction=Direction.BUSINESS_TO_IT, rewrite_mode=RewriteMode.GLOSSARY,
                               models=ModelStage(embedder=Broken()))
     assert LEAD in glossary_only.text and glossary_only.warnings == []
+    warnings: list[str] = []
+    edits, _ = scope_edits(text, (), [], (DR,), embedder=Broken(), warnings=warnings)
+    assert len(edits) == 1 and warnings == ["The embedder failed (no weights); no IT scope was suggested."]
+    with pytest.raises(RuntimeError):  # with nowhere to report it, the failure is not swallowed
+        scope_edits(text, (), [], (DR,), embedder=Broken())
 
 
 def test_a_cue_scope_and_a_suggestion_after_one_unfinished_sentence_share_its_full_stop() -> None:

@@ -251,11 +251,8 @@ def translate(
         if direction is Direction.BUSINESS_TO_IT:
             embedder = models.embedder if rewrite_mode is not RewriteMode.GLOSSARY else None
             drafted = [s.text for s in plan.spots]
-            try:
-                added, lines = scope.scope_edits(document.masked, document.protected, drafted, embedder=embedder)
-            except Exception as exc:  # a failing model never fails a request
-                warnings.append(f"The embedder failed ({exc}); no IT scope was suggested.")
-                added, lines = scope.scope_edits(document.masked, document.protected, drafted)
+            added, lines = scope.scope_edits(document.masked, document.protected, drafted, embedder=embedder,
+                                             warnings=warnings)
             plan.fixed.extend(added)
             plan.fixed_ledger.extend(lines)
     if models.scorer is not None and rewrite_mode is not RewriteMode.GLOSSARY:

@@ -31,16 +31,23 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s*\Z|\s+(?![a-z]))|\n")
 
 def scope_edits(masked: str, protected: Sequence[tuple[int, int]], draft_terms: Sequence[str],
                 concepts: tuple[Concept, ...] | None = None,
-                embedder: Embedder | None = None) -> tuple[list[Edit], list[TermChange]]:
+                embedder: Embedder | None = None,
+                warnings: list[str] | None = None) -> tuple[list[Edit], list[TermChange]]:
     """An insertion after each sentence whose cues raised `concepts` (default: the built-in ones),
     or to which `embedder` finds one near in meaning, and a ledger line per concept.
 
     `draft_terms` are the texts the rewrite already puts in; a concept term found in them (or in
-    the request) is not added again, and a concept with nothing left to add is dropped."""
+    the request) is not added again, and a concept with nothing left to add is dropped. Where the
+    embedder fails, the cue scope stands and the failure goes to `warnings` (raised without them)."""
     concepts = builtin_concepts() if concepts is None else concepts
     hits = find_concepts(masked, concepts)
     if embedder is not None:
-        hits += suggest_concepts(masked, concepts, {h.concept.name for h in hits}, embedder)
+        try:
+            hits += suggest_concepts(masked, concepts, {h.concept.name for h in hits}, embedder)
+        except Exception as exc:  # a failing model never fails a request
+            if warnings is None:
+                raise
+            warnings.append(f"The embedder failed ({exc}); no IT scope was suggested.")
     stated = " ".join([masked, *draft_terms]).lower()
     by_sentence: dict[tuple[int, bool, bool], list[tuple[ConceptHit, list[str]]]] = {}
     for hit in hits:
