@@ -157,6 +157,11 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
     assert translate("Errors rose, leading to refunds, and then we paused sales.").text == (
         "Errors rose. This led to refunds. Then we paused sales.")
     assert translate("We paused sales and restarted the shop.").text == "We paused sales. We restarted the shop."
+    assert translate("We've paused sales and restarted the shop.").text == (
+        "We've paused sales. We've restarted the shop.")
+    assert translate("They have paused sales and restarted the shop.").text == (
+        "They have paused sales. They have restarted the shop.")
+    assert translate("We paused and restarted the shop.").text == "We paused and restarted the shop."  # one object
 
 
 def test_a_colon_or_dash_between_two_clauses_ends_a_sentence() -> None:

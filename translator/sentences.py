@@ -53,10 +53,12 @@ _TENSED = re.compile(r"\{(\w+)\|(\w+)\}")
 _PRESENT = re.compile(r"\b(?:is|are|am|keeps?|continues?|remains?)\b|'(?:s|re)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
 #: Subjects that may be said again to start a second sentence: "We rolled back and restarted" ->
-#: "We rolled back. We restarted".
-_REPEATABLE_SUBJECTS = frozenset({"We", "They"})
+#: "We rolled back. We restarted"; "We've cut X and moved Y" -> "We've cut X. We've moved Y".
+_REPEATABLE_SUBJECTS = frozenset(
+    {"We", "They", *(f"{who}{mark}{have}" for who in ("We", "They") for mark in "'\u2019" for have in ("ve", "d"))})
 #: Where the part of a sentence that a colon or dash follows begins: "X is key - the main lesson: ..."
 _LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
+_HAVE = frozenset({"have", "has", "had"})
 _AUXILIARIES = frozenset("is are was were has have had will would can could should must did does".split())
 #: Words that open a clause which cannot stand alone ("If it holds, we ramp up").
 _SUBORDINATORS = frozenset("if when once after before as since while although though because until unless whether "
@@ -98,9 +100,12 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
             opener = ""
         elif opener == _SUBJECT_AGAIN:
             subject = clause.split(" ", 1)[0]
-            if subject.capitalize() not in _REPEATABLE_SUBJECTS or not _opens_with_past_verb(text, end):
+            # 'We cleared and fixed the header' shares its object: a lone subject and verb stay joined.
+            if (subject.capitalize() not in _REPEATABLE_SUBJECTS or len(clause.split()) < 3
+                    or not _opens_with_past_verb(text, end)):
                 continue
-            opener = subject.capitalize() + " "
+            perfect = clause.split(" ", 2)[1:2]  # 'We have patched X and rebooted' -> 'We have rebooted'
+            opener = subject.capitalize() + " " + (perfect[0] + " " if perfect and perfect[0] in _HAVE else "")
         elif "{" in opener:
             if _completes_the_verb(clause):  # 'was mostly due to': not a second clause
                 continue
