@@ -164,6 +164,15 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
     assert translate("We paused and restarted the shop.").text == "We paused and restarted the shop."  # one object
 
 
+def test_a_pronoun_object_goes_inside_a_phrasal_verb_rendering() -> None:
+    layers = org(term("zorbcordon", "fence off", pos=PartOfSpeech.VERB))
+    result = translate("We zorbcordoned it at 10:00 and will zorbcordon them later.", glossaries=layers)
+    assert result.text == "We fenced it off at 10:00 and will fence them off later."
+    assert [(t.source, t.target) for t in result.terms] == [("zorbcordoned it", "fenced it off"),
+                                                            ("zorbcordon them", "fence them off")]
+    assert translate("We zorbcordoned the rack.", glossaries=layers).text == "We fenced off the rack."
+
+
 def test_a_colon_or_dash_between_two_clauses_ends_a_sentence() -> None:
     assert translate("The test passed: we restored it in 4h.").text == "The test passed. We restored it in 4 hours."
     assert translate("The change broke the feed - the list was missing their address.").text == (

@@ -137,6 +137,7 @@ def plan(
         if entry.mode is Mode.FORBID:
             result.forbidden.append(original)
         new_sentence = match.start in new_sentences
+        end = match.end
         if explain and entry.mode is Mode.REPLACE and entry.explanation:
             explained = f"{original} ({entry.explanation[:1].lower()}{entry.explanation[1:].rstrip('.')})"
             candidates = [agreement.capitalize_first(explained) if new_sentence else explained]
@@ -165,15 +166,22 @@ def plan(
                     result.kept_jargon.append(original)
                     continue
             used.setdefault(ranked[0], entry)
-            following = tokens[match.last + 1].text if match.last + 1 < len(tokens) else ""
+            following = tokens[match.last + 1] if match.last + 1 < len(tokens) else None
             candidates = list(dict.fromkeys(
-                _annotated(r, entry.source, original, fit) or _before(fit(r), following) for r in ranked))
+                _annotated(r, entry.source, original, fit) or _before(fit(r), following.text if following else "")
+                for r in ranked))
+            verb = fit.tag is not None or entry.pos is PartOfSpeech.VERB
+            if verb and following is not None and _takes_object_inside(candidates, text, match.end, following):
+                # 'cordoned it' -> 'fenced it off', not 'fenced off it': the spot takes in the pronoun
+                end = following.end
+                original = text[match.start: end]
+                candidates = [_object_inside(c, following.text) for c in candidates]
         seen_entries.add(id(entry))
         previous = (match.last, candidates[0])
         article = tokens[match.first - 1] if match.first else None
         if article is not None and article.text.lower() not in _ARTICLES:
             article = None
-        result.spots.append(Spot(match.start, match.end, candidates, original, match.layer, entry.explanation,
+        result.spots.append(Spot(match.start, end, candidates, original, match.layer, entry.explanation,
                                  article, article is not None and article.start in new_sentences))
     # A word that opens a new sentence takes a capital, unless a spot already gives it one (its own
     # rendering, or the article before it, which must change as one edit).
@@ -223,6 +231,23 @@ def _before(rendering: str, following: str) -> str:
     if head and following and not set(token_keys(last)).isdisjoint(token_keys(following)):
         return head
     return rendering
+
+
+#: Particles of phrasal verbs, which go after a pronoun object: 'fence it off', 'scale them back'.
+_PARTICLES = frozenset("off up down out back over away".split())
+_OBJECT_PRONOUNS = frozenset({"it", "them"})
+
+
+def _takes_object_inside(candidates: Sequence[str], text: str, end: int, following: Token) -> bool:
+    """True when a pronoun object follows the term and the chosen rendering is a phrasal verb."""
+    return (following.text in _OBJECT_PRONOUNS and text[end: following.start] == " "
+            and candidates[0].rpartition(" ")[2] in _PARTICLES)
+
+
+def _object_inside(rendering: str, pronoun: str) -> str:
+    """'fenced off' + 'it' -> 'fenced it off'; a rendering with no particle just gains the pronoun."""
+    head, _, last = rendering.rpartition(" ")
+    return f"{head} {pronoun} {last}" if head and last in _PARTICLES else f"{rendering} {pronoun}"
 
 
 def _is_note(rendering: str, source: str) -> bool:
