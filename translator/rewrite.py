@@ -75,8 +75,10 @@ class Plan:
 
 @lru_cache(maxsize=16384)
 def content_keys(phrase: str) -> frozenset[str]:
-    """Lemma keys of the words that carry meaning (no articles, prepositions...)."""
-    return frozenset(key for w in phrase.split() if w.lower() not in _STOPWORDS for key in token_keys(w))
+    """Lemma keys of the words that carry meaning (no articles, prepositions...); a hyphenated
+    word also as one word, so that 'clean-up' echoes 'cleanup'."""
+    words = [w for w in phrase.split() if w.lower() not in _STOPWORDS]
+    return frozenset(key for w in words for form in {w, w.replace("-", "")} for key in token_keys(form))
 
 
 @lru_cache(maxsize=16384)
@@ -84,9 +86,11 @@ def _numbers_in(phrase: str) -> frozenset[str]:
     return frozenset(numbers(phrase))
 
 
-def _context_words(tokens: Sequence[Token], first: int, last: int, window: int = 3) -> set[str]:
-    around = [*tokens[max(0, first - window): first], *tokens[last + 1: last + 1 + window]]
-    return set(content_keys(" ".join(t.text for t in around)))
+def _context_words(text: str, tokens: Sequence[Token], first: int, last: int, window: int = 3) -> set[str]:
+    """The content words of up to `window` tokens either side, spaced as written ('clean-up' stays one word)."""
+    before = text[tokens[max(0, first - window)].start: tokens[first].start]
+    after = text[tokens[last].end: tokens[min(len(tokens) - 1, last + window)].end]
+    return set(content_keys(f"{before} {after}"))
 
 
 def rank_renderings(renderings: Sequence[str], context: set[str], taken: Set[str], repeat: bool) -> list[str]:
@@ -143,7 +147,7 @@ def plan(
             candidates = [agreement.capitalize_first(explained) if new_sentence else explained]
             result.kept_jargon.append(original)
         else:
-            context = _context_words(tokens, match.first, match.last)
+            context = _context_words(text, tokens, match.first, match.last)
             if match.first - previous[0] <= 3:  # a neighbour that was itself just replaced
                 context |= content_keys(previous[1])
             taken = {r for r, owner in used.items() if owner is not entry}
