@@ -99,6 +99,9 @@ def test_rendering_chosen_by_context_avoids_echoing_a_neighbour() -> None:
     layers = org(term("xapi", "payment link", "connection"))
     assert translate("The payment xapi is slow.", glossaries=layers).text == "The payment connection is slow."
     assert translate("The xapi is slow.", glossaries=layers).text == "The payment link is slow."
+    spelled = org(term("zorbfactor", "code clean-up", "code restructuring"))
+    assert translate("It took zorbfactoring and cleanup to fix.", glossaries=spelled).text == (
+        "It took code restructuring and cleanup to fix.")
 
 
 def test_explain_keeps_the_term_and_adds_its_explanation() -> None:
