@@ -38,6 +38,8 @@ def test_verbs_take_the_tense_of_the_term() -> None:
     assert translate("It was frobnicated.", glossaries=layers).text == "It was undone."
     assert translate("She is frobnicating.", glossaries=layers).text == "She is undoing."
     assert translate("He frobnicates daily.", glossaries=layers).text == "He undoes daily."
+    hyphenated = org(term("re-tune", "readjust", pos=PartOfSpeech.VERB))  # the tense is in the last part
+    assert translate("We re-tuned it.", glossaries=hyphenated).text == "We readjusted it."
 
 
 def test_articles_follow_the_new_word() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
-from glossary.tokens import ACRONYM_PLURAL, Token, lemmas, token_keys
+from glossary.tokens import ACRONYM_PLURAL, SKIPPED, Token, lemmas, token_keys
 from translator import agreement, readability, sentences
 from translator.edits import Edit
 from translator.facts import Fact, numbers
@@ -292,7 +292,10 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
         plural, adjective_as_noun = bool(ACRONYM_PLURAL.match(last)) or counted, True
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
         after = "" if _possessive(tokens, match.first) else previous  # "Tuesday's deploy": a noun, not "is deployed"
-        tag = agreement.verb_tag(tokens[match.first].text, after, known_verb=pos is PartOfSpeech.VERB)
+        head = match.first
+        if head + 2 <= match.last and tokens[head + 1].text in SKIPPED:  # 're-ran': the tense is in 'ran'
+            head += 2
+        tag = agreement.verb_tag(tokens[head].text, after, known_verb=pos is PartOfSpeech.VERB)
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
         # a lone -ing noun ("routing") stays a noun.
         noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None and match.first == match.last
