@@ -102,6 +102,9 @@ def test_http_status_codes_are_locked_and_explained_in_the_glossary_words_for_th
     assert result.facts.missing == [] and result.facts.added == []
     assert [term.source for term in result.terms] == ["503s", "30s", "502 errors"]
     assert result.terms[0].note.startswith("A web response")  # the entry's explanation, not "Written out in full"
+    assert translate("It sent an HTTP 400 and then error 503.").text == (
+        "It sent a badly formed request (HTTP 400) and then service-down message (HTTP 503).")
+    assert "12,000 caller hang-ups (HTTP 499)" in translate("We logged 12,000 HTTP 499 responses.").text
     unknown = translate("The proxy answered 418s all day.")
     assert "418s" in unknown.text and unknown.facts.missing == []
 

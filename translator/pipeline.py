@@ -35,6 +35,7 @@ DEFAULT_MAX_BYTES = 64 * 1024
 ENGINE_GLOSSARY = "glossary"
 ENGINE_MODEL = "model"
 _STATUS_CODE = re.compile(r"[1-5]\d\d")
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])(\d[\d,]*)[ \t]+\Z")
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,8 @@ class _Analysed:
         if code is None or match is None or match.entry.mode is not Mode.REPLACE:
             return fact
         rendering = match.entry.renderings[0]
-        if fact.text.endswith("s"):
+        count = _COUNT_BEFORE.search(self.document.masked, max(0, fact.start - 24), fact.start)
+        if fact.text.endswith("s") or (count is not None and count.group(1) != "1"):  # '502s', '12,000 HTTP 499'
             rendering = agreement.pluralize(rendering)
         return replace(fact, plain=f"{rendering} (HTTP {code.group()})", note=match.entry.explanation,
                        layer=match.layer)

@@ -17,6 +17,7 @@ from translator.result import TermChange
 _STOPWORDS = frozenset("a an the of to in on for and or with our we is are was were be by at it this that".split())
 _LINE_START = re.compile(rf"\n[ \t]*{sentences.BULLET}?[ \t]*$")
 _ARTICLES = frozenset({"a", "an"})
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])([Aa]n?)[ \t]+$")
 
 
 @dataclass
@@ -196,6 +197,13 @@ def plan(
             plain = agreement.capitalize_first(fact.plain) if opens else fact.plain
             starts.add(fact.start)
             result.fixed.append(Edit(fact.start, fact.end, plain))
+            written = _ARTICLE_BEFORE.search(text[max(0, fact.start - 4): fact.start])
+            if written is not None and plain[:1].isalpha():  # 'an HTTP 400' -> 'a badly formed request'
+                at = fact.start - len(written.group())
+                fixed = agreement.article_for(plain, written.group(1))
+                fixed = agreement.capitalize_first(fixed) if at in new_sentences else fixed
+                starts.add(at)
+                result.fixed.append(Edit(at, at + len(written.group(1)), fixed))
             result.fixed_ledger.append(TermChange(
                 source=fact.text, target=plain, start=fact.start, end=fact.end, layer=fact.layer, note=fact.note,
             ))
