@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from glossary.concepts import Concept
-from glossary.entry import Direction, Entry, Mode
+from glossary.entry import Direction, Entry, Mode, SensedEntry
 from glossary.layers import Layer, LayerStack
 from glossary.matcher import Matcher
 from glossary.tokens import pattern_keys, tokenize
@@ -40,7 +40,7 @@ def lint(entries: Sequence[Entry]) -> list[Problem]:
 
 def _duplicates(entries: Sequence[Entry]) -> list[Problem]:
     problems = []
-    owners: dict[tuple[Direction, tuple[str, ...]], Entry] = {}
+    owners: dict[tuple[Direction, tuple[str, ...], tuple[str, ...]], Entry] = {}
     for entry in entries:
         directions = [Direction.IT_TO_BUSINESS, Direction.BUSINESS_TO_IT]
         for form in entry.forms:
@@ -48,7 +48,9 @@ def _duplicates(entries: Sequence[Entry]) -> list[Problem]:
             for direction in directions:
                 if not entry.direction.serves(direction):
                     continue
-                other = owners.setdefault((direction, keys), entry)
+                # A sense for the texts that hold its context words stands beside the general entry.
+                context = entry.context if isinstance(entry, SensedEntry) else ()
+                other = owners.setdefault((direction, keys, context), entry)
                 if other is entry:
                     continue
                 same = other.renderings == entry.renderings and other.mode is entry.mode

@@ -25,15 +25,18 @@ class Match:
 
 
 class _Node:
-    __slots__ = ("children", "entry")
+    __slots__ = ("children", "entries")
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
-        self.entry: Entry | None = None
+        #: The senses stored under this key sequence: those with context words first, then the
+        #: first entry without any ('endpoint' is a device beside 'EDR', a service address elsewhere).
+        self.entries: tuple[Entry, ...] = ()
 
 
 class _Trie:
-    """Key sequences of one layer; the first entry stored under a sequence keeps it."""
+    """Key sequences of one layer; the first entry stored under a sequence keeps it, unless an
+    entry with context words claims it for the texts that hold them."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.root = _Node()
@@ -45,8 +48,8 @@ class _Trie:
                 node = self.root
                 for key in pattern_keys(form):
                     node = node.children.setdefault(key, _Node())
-                if node is not self.root and node.entry is None:
-                    node.entry = entry
+                if node is not self.root and entry not in node.entries:
+                    node.entries = _senses(node.entries, entry)
 
     def longest(self, keys: Sequence[tuple[str, ...]], skip: Sequence[bool], i: int,
                 context: _Context) -> tuple[int, Entry] | None:
@@ -63,12 +66,21 @@ class _Trie:
                 j += 1
                 continue
             frontier = [child for node in frontier for k in token_keys_j if (child := node.children.get(k))]
-            for node in frontier:
-                if node.entry is not None and context.admits(node.entry):
-                    best = (j, node.entry)
-                    break
+            admitted = next((e for node in frontier for e in node.entries if context.admits(e)), None)
+            if admitted is not None:
+                best = (j, admitted)
             j += 1
         return best
+
+
+def _senses(entries: tuple[Entry, ...], entry: Entry) -> tuple[Entry, ...]:
+    """`entries` with `entry` added: any number with context words, in order, then one without."""
+    if isinstance(entry, SensedEntry):
+        general = [e for e in entries if not isinstance(e, SensedEntry)]
+        return (*(e for e in entries if isinstance(e, SensedEntry)), entry, *general)
+    if any(not isinstance(e, SensedEntry) for e in entries):
+        return entries
+    return (*entries, entry)
 
 
 class _Context:

@@ -6,6 +6,7 @@ import pytest
 
 from glossary import Direction, Entry, Layer, LayerStack, Matcher, Mode
 from glossary.entry import SensedEntry
+from glossary.lint import lint
 from glossary.tokens import tokenize
 from translator import translate
 from translator.facts import find_facts
@@ -118,3 +119,24 @@ def test_an_entry_with_context_words_gives_way_where_none_is_present() -> None:
     assert found("The data warehouse fed every dashboard.", sensed, plain) == [("data warehouse", "data warehouse")]
     # out of context it neither matches nor claims its words: the lower layer's shorter entry still can
     assert found("The data warehouse in Leeds shut.", sensed, plain) == [("warehouse", "warehouse")]
+
+
+def test_one_term_may_have_a_sense_for_a_context_beside_its_general_sense() -> None:
+    def sense(rendering: str, *context: str) -> SensedEntry:
+        return SensedEntry(source="endpoint", renderings=(rendering,), explanation="x.",
+                           direction=Direction.IT_TO_BUSINESS, context=context)
+
+    layer = Layer("builtin", (entry("endpoint", rendering="service address"), sense("staff device", "EDR", "laptop"),
+                              sense("sensor", "factory")))
+    matcher = Matcher(LayerStack.of([layer]), Direction.IT_TO_BUSINESS)
+
+    def rendered(text: str) -> str:
+        tokens = tokenize(text)
+        return matcher.find(tokens, [False] * len(tokens))[0].entry.renderings[0]
+
+    assert rendered("The orders endpoint timed out.") == "service address"
+    assert rendered("EDR flagged one endpoint.") == "staff device"
+    assert rendered("Two laptops and one endpoint.") == "staff device"
+    assert rendered("The factory endpoint is down.") == "sensor"
+    assert lint([*layer.entries]) == []  # senses are not duplicates of each other
+    assert [p.code for p in lint([*layer.entries, entry("endpoint", rendering="address")])] == ["conflict"]
