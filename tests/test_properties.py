@@ -37,7 +37,9 @@ EVERYDAY = (
     "happy quiet green blue warm cold small large bright gentle kind good new old early late often always never "
     "walked talked read wrote sang smiled laughed cooked painted visited opened closed liked loved brought "
     "carried found kept gave made met saw sat stood thought told wanted watched worked "
-    "with from into over under near behind before after during about around through"
+    "with from into over under near behind before after during about around through "
+    "cat dog bird sun moon rain snow park beach holiday birthday picture flower flowers apple bread cake kitchen "
+    "sofa bicycle uncle aunt cousin"
 ).split()
 TAGS = ("p", "div", "span", "b", "i", "em", "strong", "li", "h2", "blockquote")
 
