@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from threading import Lock
 from weakref import WeakKeyDictionary
 
-from glossary.entry import Direction, Entry, SensedEntry
+from glossary.entry import Direction, Entry, PartOfSpeech, SensedEntry
 from glossary.layers import Layer, LayerStack
-from glossary.tokens import SKIPPED, Token, pattern_keys, token_keys, tokenize
+from glossary.tokens import CAPS_PREFIX, SKIPPED, Token, is_past_participle, pattern_keys, token_keys, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +25,15 @@ class Match:
 
 
 class _Node:
-    __slots__ = ("children", "entries")
+    __slots__ = ("children", "entries", "last_words")
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
         #: The senses stored under this key sequence: those with context words first, then the
         #: first entry without any ('endpoint' is a device beside 'EDR', a service address elsewhere).
         self.entries: tuple[Entry, ...] = ()
+        #: The last words of the forms that end here, as written ('revoked' in 'tokens revoked').
+        self.last_words: frozenset[str] = frozenset()
 
 
 class _Trie:
@@ -50,11 +52,12 @@ class _Trie:
                     node = node.children.setdefault(key, _Node())
                 if node is not self.root and entry not in node.entries:
                     node.entries = _senses(node.entries, entry)
+                    node.last_words |= {form.rsplit(" ", 1)[-1].lower()}
 
     def longest(self, keys: Sequence[tuple[str, ...]], skip: Sequence[bool], i: int,
-                context: _Context) -> tuple[int, Entry] | None:
+                context: _Context, replaces: bool) -> tuple[int, Entry] | None:
         """The longest entry whose keys match tokens from i on and that the text's `context`
-        admits, as (last token, entry)."""
+        admits, as (last token, entry). `replaces`: the words will be replaced, not annotated."""
         frontier = [self.root]
         best: tuple[int, Entry] | None = None
         j = i
@@ -66,11 +69,31 @@ class _Trie:
                 j += 1
                 continue
             frontier = [child for node in frontier for k in token_keys_j if (child := node.children.get(k))]
-            admitted = next((e for node in frontier for e in node.entries if context.admits(e)), None)
+            # After 'when', 'because'... a noun term whose last word is written as a past verb ('when CPU
+            # spiked' for 'CPU spike') is a clause that needs its verb: shorter terms read it instead
+            # ('when the processor jumped'). A hyphenated 'thin-provisioned' is an adjective.
+            written = token_keys_j[0].lstrip(CAPS_PREFIX)
+            verb_ending = (replaces and j > i and bool(keys[j - 1]) and _opens_clause(keys, i)
+                           and is_past_participle(written))
+            admitted = next((e for node in frontier for e in node.entries if context.admits(e) and not (
+                verb_ending and e.pos is PartOfSpeech.NOUN and written not in node.last_words)), None)
             if admitted is not None:
                 best = (j, admitted)
             j += 1
         return best
+
+
+#: Words after which a clause, with its verb, follows: 'went down when traffic spiked'.
+_CLAUSE_OPENERS = frozenset("when after because as until since if once while and but so before".split())
+_DETERMINERS = frozenset("the a an our their its his her this that these those".split())
+
+
+def _opens_clause(keys: Sequence[tuple[str, ...]], i: int) -> bool:
+    """True when the words before token `i` (a determiner aside) open a clause."""
+    i -= 1
+    if i >= 0 and keys[i] and keys[i][-1] in _DETERMINERS:
+        i -= 1
+    return i >= 0 and bool(keys[i]) and keys[i][-1] in _CLAUSE_OPENERS
 
 
 def _senses(entries: tuple[Entry, ...], entry: Entry) -> tuple[Entry, ...]:
@@ -140,7 +163,7 @@ class Matcher:
                 if claimed[i] or starts.isdisjoint(keys[i]):
                     i += 1
                     continue
-                found = trie.longest(keys, claimed, i, context)
+                found = trie.longest(keys, claimed, i, context, self.direction is Direction.IT_TO_BUSINESS)
                 if found is None:
                     i += 1
                     continue

@@ -101,6 +101,16 @@ def verb_forms(lemma: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=65536)
+def is_past_participle(lower: str) -> bool:
+    """'revoked', 'spiked', 'queued': a verb's past form that is no noun form of its lemma."""
+    if not lower.endswith("ed"):
+        return False
+    found = lemmas(lower)
+    return not found.get("NOUN") and any(
+        lower in verb_forms(lemma).get("VBD", ()) + verb_forms(lemma).get("VBN", ()) for lemma in found.get("VERB", ()))
+
+
+@lru_cache(maxsize=65536)
 def token_keys(word: str) -> tuple[str, ...]:
     """Every key a text token can match: its lower case, its lemmas, and caps-marked forms.
 

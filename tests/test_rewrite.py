@@ -291,3 +291,11 @@ def test_an_adjective_term_standing_for_a_noun_takes_a_noun_rendering() -> None:
     assert translate("Two ZB1s hit the tills.", glossaries=layers).text == "Two urgent incidents hit the tills."
     assert translate("A ZB1 outage hit the tills.", glossaries=layers).text == "An urgent outage hit the tills."
     assert translate("ZB1 outage at the tills.", glossaries=layers).text == "Urgent outage at the tills."
+
+
+def test_after_when_a_noun_term_ending_in_a_past_verb_is_a_clause_with_its_verb() -> None:
+    layers = org(term("disk spike", "sudden overload"), term("disk", "storage"),
+                 term("spike", "jump", pos=PartOfSpeech.VERB))
+    assert translate("It failed when the disk spiked.", glossaries=layers).text == "It failed when the storage jumped."
+    assert translate("Disk spiked at 10:00.", glossaries=layers).text == "Sudden overload at 10:00."  # a headline
+    assert translate("It failed after a disk spike.", glossaries=layers).text == "It failed after a sudden overload."
