@@ -97,11 +97,11 @@ def test_http_status_codes_are_locked_and_explained_in_the_glossary_words_for_th
     assert [(f.kind, f.text) for f in find_facts("HTTP 503s, 429 errors and 404s; 500 errors in 30s")] == [
         ("status", "HTTP 503s"), ("status", "429 errors"), ("status", "404s"), ("number", "500"), ("duration", "30s")]
     result = translate("We saw a spike of 503s and a 30s stall. 502 errors followed.")
-    assert result.text == ("We saw a spike of service-down messages (HTTP 503) and a 30 seconds stall. "
+    assert result.text == ("We saw a sudden jump of service-down messages (HTTP 503) and a 30 seconds stall. "
                            "Relay failures (HTTP 502) followed.")
     assert result.facts.missing == [] and result.facts.added == []
-    assert [term.source for term in result.terms] == ["503s", "30s", "502 errors"]
-    assert result.terms[0].note.startswith("A web response")  # the entry's explanation, not "Written out in full"
+    assert [term.source for term in result.terms] == ["spike", "503s", "30s", "502 errors"]
+    assert result.terms[1].note.startswith("A web response")  # the entry's explanation, not "Written out in full"
     assert translate("It sent an HTTP 400 and then error 503.").text == (
         "It sent a badly formed request (HTTP 400) and then service-down message (HTTP 503).")
     assert "12,000 caller hang-ups (HTTP 499)" in translate("We logged 12,000 HTTP 499 responses.").text

@@ -128,7 +128,7 @@ def test_an_entry_with_context_words_applies_only_where_one_is_present() -> None
                          direction=Direction.IT_TO_BUSINESS, context=("query", "dashboard"))
     layers = [Layer("glossary:test", (sensed,))]
     it = translate("The warehouse lagged, so two dashboards were stale.", glossaries=layers)
-    assert it.text == "The reporting database lagged. So two dashboards were stale."
+    assert it.text == "The reporting database lagged. So two dashboards were out-of-date."
     everyday = translate("The warehouse in Leeds shipped 400 parcels.", glossaries=layers)
     assert everyday.text == "The warehouse in Leeds shipped 400 parcels." and everyday.terms == []
     with pytest.raises(ValueError, match="single words"):
