@@ -127,3 +127,11 @@ def test_verify_reports_missing_facts_and_added_numbers() -> None:
     assert ok.holds and ok.locked == ["42m", "14:05"]
     bad = verify(facts, "Down 42m from 14:05.", "Down for 45m from 14:05.")
     assert bad.missing == ["42m"] and bad.added == ["45"]
+
+
+def test_a_severity_spelled_with_its_number_is_a_term_not_a_locked_number() -> None:
+    for written, plain in (("Sev-1", "Severe incident"), ("SEV 2", "Serious incident"), ("P-1", "Urgent incident")):
+        result = translate(f"{written} declared at 10:00 on checkout-api.")
+        assert result.text == f"{plain} declared at 10:00 on checkout-api.", written
+        assert result.facts.locked == ["10:00", "checkout-api"]
+    assert translate("Page 2 of the report.").facts.locked == ["2"]  # no glossary term: the number stays locked

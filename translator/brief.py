@@ -39,6 +39,9 @@ PROTOTYPES = {
 }
 
 
+HEADLINE_MIN_WORDS = 4
+
+
 def sentences(text: str) -> list[str]:
     """Sentences end at ., ! or ? before a space (so 'v2.4.0' and '99.9%' stay whole) or at a line end."""
     return [s.strip() for s in _SENTENCE_BREAK.split(text) if len(s.strip().split()) >= 2]
@@ -68,7 +71,8 @@ def executive_brief(output: str, source: str, embedder: Embedder | None = None) 
     by_role: dict[str, list[str]] = {r: [] for r in ROLES}
     for sentence, role in zip(items, classify(items, embedder), strict=True):
         by_role[role].append(sentence)
-    lines = [items[0]]
+    # The headline says what happened: not a label the clause split left on its own ('Urgent incident.').
+    lines = [next((s for s in items if len(s.split()) >= HEADLINE_MIN_WORDS), items[0])]
     for role in ROLES:
         if by_role[role] or role != "decision":
             lines.append(f"{TITLES[role]}: {' '.join(by_role[role]) or 'Not stated in the update.'}")

@@ -35,6 +35,7 @@ DEFAULT_MAX_BYTES = 64 * 1024
 ENGINE_GLOSSARY = "glossary"
 ENGINE_MODEL = "model"
 _STATUS_CODE = re.compile(r"[1-5]\d\d")
+_WORD_BEFORE = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,9}[ -]?\Z")
 _COUNT_BEFORE = re.compile(r"(?<![\w.,])(\d[\d,]*)[ \t]+\Z")
 
 
@@ -133,6 +134,7 @@ class _Analysed:
             self.facts: list[Fact] = find_facts(
                 self.document.masked, is_term=self._spelled_as_term, spell_out=direction is Direction.IT_TO_BUSINESS
             )
+            self.facts = [f for f in self.facts if not self._spells_term(f)]
             if direction is Direction.IT_TO_BUSINESS:
                 self.facts = [self._status_explained(f) if f.kind == "status" else f for f in self.facts]
             covered = _covered(self.tokens, self.facts)
@@ -169,6 +171,14 @@ class _Analysed:
         """For a rewrite of ``draft``: the jargon the rewrite has and the draft had not."""
         before = self.jargon_in(draft).keys()
         return lambda rewritten: [word for key, word in self.jargon_in(rewritten).items() if key not in before]
+
+    def _spells_term(self, fact: Fact) -> bool:
+        """'Sev-1', 'SEV 2', 'P-1': a number that, with the capitalised word before it, is a glossary
+        term as written; the term is matched and replaced, so the number is not locked on its own."""
+        if fact.kind != "number":
+            return False
+        word = _WORD_BEFORE.search(self.document.masked, max(0, fact.start - 12), fact.start)
+        return word is not None and self._spelled_as_term(self.document.masked[word.start(): fact.end])
 
     def _status_explained(self, fact: Fact) -> Fact:
         """An HTTP status code in the words of the glossary's entry for it, the code kept:

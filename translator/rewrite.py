@@ -324,12 +324,13 @@ _NOT_A_HEAD = frozenset("yesterday today tonight tomorrow overnight earlier late
 
 def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
     """True when an adjective term stands for a noun: written as a plural ('P1s'), or after a
-    determiner or count with no noun after it ('a P1 on checkout'; not 'a P1 outage')."""
+    determiner or count, or opening a sentence or clause, with no noun after it ('a P1 on checkout',
+    'Sev-1 declared'; not 'a P1 outage')."""
     word = tokens[last].text
     if first == last and ACRONYM_PLURAL.match(word):
         return True
     previous = tokens[first - 1].text.lower() if first else ""
-    if previous not in _DETERMINERS and not previous.isdigit():
+    if previous[:1].isalnum() and previous not in _DETERMINERS and not previous.isdigit():
         return False
     following = tokens[last + 1].text.lower() if last + 1 < len(tokens) else ""
     return not following[:1].isalpha() or following in _NOT_A_HEAD or "NOUN" not in lemmas(following)
