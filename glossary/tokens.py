@@ -90,7 +90,15 @@ def lemmas(lower: str) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = getAllLemmas(lower)
     if found or not lower.isalpha():
         return found
-    return {**getAllLemmasOOV(lower, "NOUN"), **getAllLemmasOOV(lower, "VERB")}
+    found = {**getAllLemmasOOV(lower, "NOUN"), **getAllLemmasOOV(lower, "VERB")}
+    # The rules guess 'synce' for 'syncing' and 'autoscal' for 'autoscaled': the word less its
+    # ending ('sync', 'autoscale') is a candidate as well.
+    for ending in ("ing", "ed"):
+        if lower.endswith(ending):
+            stem = lower[: -len(ending)]
+            extra = tuple(candidate for candidate in (stem, stem + "e") if len(candidate) >= 3)
+            found["VERB"] = tuple(dict.fromkeys((*found.get("VERB", ()), *extra)))
+    return found
 
 
 @lru_cache(maxsize=16384)

@@ -140,3 +140,9 @@ def test_one_term_may_have_a_sense_for_a_context_beside_its_general_sense() -> N
     assert rendered("The factory endpoint is down.") == "sensor"
     assert lint([*layer.entries]) == []  # senses are not duplicates of each other
     assert [p.code for p in lint([*layer.entries, entry("endpoint", rendering="address")])] == ["conflict"]
+
+
+def test_words_the_dictionary_lacks_also_match_by_their_stem() -> None:
+    layer = Layer("builtin", (entry("sync"), entry("autoscale")))
+    assert found("Orders stopped syncing; the pool autoscaled.", layer) == [
+        ("syncing", "sync"), ("autoscaled", "autoscale")]
