@@ -109,6 +109,13 @@ def verb_forms(lemma: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=65536)
+def is_noun(lower: str) -> bool:
+    """A word the dictionary lists as a noun and not as an adverb ('nodes'; not 'and', 'more')."""
+    listed = getAllLemmas(lower)
+    return "NOUN" in listed and "ADV" not in listed
+
+
+@lru_cache(maxsize=65536)
 def is_past_participle(lower: str) -> bool:
     """'revoked', 'spiked', 'queued': a verb's past form that is no noun form of its lemma."""
     if not lower.endswith("ed"):

@@ -30,6 +30,7 @@ def test_counted_and_listed_acronym_plurals_take_a_plural_rendering() -> None:
     assert translate("We need 3 FTE and 1 FTE more.", glossaries=layers).text == (
         "We need 3 full-time workers and 1 full-time worker more.")
     assert translate("Postgres failed in 2024 FTE reviews.", glossaries=layers).text.startswith("Database failed")
+    assert translate("It ran on 3 AZ hosts.", glossaries=layers).text == "It ran on 3 data centre hosts."  # a modifier
 
 
 def test_verbs_take_the_tense_of_the_term() -> None:
@@ -291,6 +292,9 @@ def test_an_adjective_term_standing_for_a_noun_takes_a_noun_rendering() -> None:
     assert translate("Two ZB1s hit the tills.", glossaries=layers).text == "Two urgent incidents hit the tills."
     assert translate("A ZB1 outage hit the tills.", glossaries=layers).text == "An urgent outage hit the tills."
     assert translate("ZB1 outage at the tills.", glossaries=layers).text == "Urgent outage at the tills."
+    pair = org(*layers[0].entries, term("ZB2", "pressing", "pressing incident", pos=PartOfSpeech.ADJECTIVE))
+    assert translate("We had a ZB1 and a ZB2 last week.", glossaries=pair).text == (  # a noun over no echo
+        "We had an urgent incident and a pressing incident last week.")
 
 
 def test_after_when_a_noun_term_ending_in_a_past_verb_is_a_clause_with_its_verb() -> None:

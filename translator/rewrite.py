@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
-from glossary.tokens import ACRONYM_PLURAL, SKIPPED, Token, lemmas, token_keys
+from glossary.tokens import ACRONYM_PLURAL, SKIPPED, Token, is_noun, token_keys
 from translator import agreement, readability, sentences
 from translator.edits import Edit
 from translator.facts import Fact, numbers
@@ -163,6 +163,9 @@ def plan(
             ranked = [r for r in ranked if agreement.reads_after(previous_word, r)] or ranked
             fit = _fit_for(match, tokens, text, new_sentence)
             if entry.pos is PartOfSpeech.ADJECTIVE:  # 'a P1' -> 'an urgent incident'; 'a P1 bug' -> 'an urgent bug'
+                if fit.adjective_as_noun and not any(map(agreement.ends_in_noun, ranked)):
+                    # a noun is needed more than a change of word: 'a P1 and a P2' -> '...a pressing incident'
+                    ranked = [*(r for r in renderings if agreement.ends_in_noun(r)), *ranked]
                 ranked.sort(key=lambda r: agreement.ends_in_noun(r) is not fit.adjective_as_noun)
             if fit.noun_as_verb:  # 'retried': 'reattempted' reads as a verb, 'repeated try' does not
                 ranked.sort(key=lambda r: not agreement.is_verb(r))
@@ -278,10 +281,12 @@ def _annotated(rendering: str, source: str, original: str, fit: _Fit) -> str | N
     return agreement.capitalize_first(annotated) if fit.capital else annotated
 
 
-def _counted(previous: str, word: str, match: Match) -> bool:
-    """'3 FTE': an acronym after a number above one is plural even without its 's'."""
+def _counted(previous: str, word: str, following: str, match: Match) -> bool:
+    """'3 FTE': an acronym after a number above one is plural even without its 's', unless a noun
+    follows that it describes ('3 GPU nodes')."""
     one_acronym = match.first == match.last and word.isupper()
-    return one_acronym and previous.isdigit() and len(previous) <= 3 and previous != "1"
+    counts = one_acronym and previous.isdigit() and len(previous) <= 3 and previous != "1"
+    return counts and not is_noun(following)
 
 
 def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> _Fit:
@@ -289,7 +294,8 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     previous = tokens[match.first - 1].text if match.first else ""
     plural, tag, noun_as_verb, adjective_as_noun = False, None, False, False
     last = tokens[match.last].text
-    counted = _counted(previous, last, match)
+    following = tokens[match.last + 1].text if match.last + 1 < len(tokens) else ""
+    counted = _counted(previous, last, following, match)
     if pos is PartOfSpeech.NOUN and (agreement.is_plural_noun(last) or counted):
         # "AZs" and "3 FTE" take a plural rendering; "Postgres", written as the glossary lists it, is
         # no plural; and a term that is plural itself ('analytics') keeps its rendering as it is.
@@ -333,7 +339,7 @@ def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
     if previous[:1].isalnum() and previous not in _DETERMINERS and not previous.isdigit():
         return False
     following = tokens[last + 1].text.lower() if last + 1 < len(tokens) else ""
-    return not following[:1].isalpha() or following in _NOT_A_HEAD or "NOUN" not in lemmas(following)
+    return not following[:1].isalpha() or following in _NOT_A_HEAD or not is_noun(following)
 
 
 _SUBJECT_PRONOUNS = frozenset("it that there what who he she this which where here".split())
