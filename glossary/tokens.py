@@ -141,8 +141,12 @@ def token_keys(word: str) -> tuple[str, ...]:
         keys.add(plural.group(1).lower())
     elif word.isalpha():
         keys.update(lemma for forms in lemmas(lower).values() for lemma in forms)
-    if word != lower:  # "IDs" is the plural of ID, not the acronym IDS
-        keys.update(CAPS_PREFIX + key for key in ([plural.group(1).lower()] if plural else list(keys)))
+    # Capitals may mark an acronym ('LAG', 'Sev2', and 'SLAs', where "IDs" is the plural of ID, not
+    # the acronym IDS), but not an English word that opens a sentence: 'Lag' is no 'LAG'.
+    if plural:
+        keys.add(CAPS_PREFIX + plural.group(1).lower())
+    elif word != lower and not (word[1:].islower() and word.isalpha() and getAllLemmas(lower)):
+        keys.update(CAPS_PREFIX + key for key in list(keys))
     first = [key for key in (CAPS_PREFIX + exact, exact) if key in keys]
     return (*first, *sorted(keys.difference(first)))
 

@@ -106,6 +106,12 @@ def test_lookups_of_a_lone_layer_are_kept_bounded_and_stay_right(monkeypatch: py
     assert glossary.matcher._compiled(override, Direction.IT_TO_BUSINESS).lookups == {}
 
 
+def test_an_english_word_opening_a_sentence_is_no_acronym() -> None:
+    layer = Layer("builtin", (entry("LAG"), entry("SEV2")))
+    assert found("Lag grew. The LAG failed.", layer) == [("LAG", "LAG")]
+    assert found("Sev2 declared.", layer) == [("Sev2", "SEV2")]  # no English word: still the acronym
+
+
 def test_an_acronym_plural_is_not_a_longer_acronym() -> None:
     layer = Layer("builtin", (entry("IDS"), entry("ID")))
     assert found("Customer IDs leaked; the IDS fired.", layer) == [("IDs", "ID"), ("IDS", "IDS")]
