@@ -292,6 +292,7 @@ def test_an_adjective_term_standing_for_a_noun_takes_a_noun_rendering() -> None:
     assert translate("Two ZB1s hit the tills.", glossaries=layers).text == "Two urgent incidents hit the tills."
     assert translate("A ZB1 outage hit the tills.", glossaries=layers).text == "An urgent outage hit the tills."
     assert translate("ZB1 outage at the tills.", glossaries=layers).text == "Urgent outage at the tills."
+    assert translate("ZB1 Zorbmart failed.", glossaries=layers).text == "Urgent Zorbmart failed."  # before a name
     pair = org(*layers[0].entries, term("ZB2", "pressing", "pressing incident", pos=PartOfSpeech.ADJECTIVE))
     assert translate("We had a ZB1 and a ZB2 last week.", glossaries=pair).text == (  # a noun over no echo
         "We had an urgent incident and a pressing incident last week.")

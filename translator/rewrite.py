@@ -338,7 +338,10 @@ def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
     previous = tokens[first - 1].text.lower() if first else ""
     if previous[:1].isalnum() and previous not in _DETERMINERS and not previous.isdigit():
         return False
-    following = tokens[last + 1].text.lower() if last + 1 < len(tokens) else ""
+    written = tokens[last + 1].text if last + 1 < len(tokens) else ""
+    if written[:1].isupper() and written.isalpha():  # a name it describes: 'Primary Postgres'
+        return False
+    following = written.lower()
     return not following[:1].isalpha() or following in _NOT_A_HEAD or not is_noun(following)
 
 
