@@ -196,22 +196,29 @@ def plan(
     starts = {s.start for s in result.spots} | {s.article.start for s in result.spots if s.article}
     for fact in facts:
         if fact.plain is not None:
-            opens = fact.start in new_sentences or at_sentence_start(text, fact.start)
-            plain = agreement.capitalize_first(fact.plain) if opens else fact.plain
-            starts.add(fact.start)
-            result.fixed.append(Edit(fact.start, fact.end, plain))
-            written = _ARTICLE_BEFORE.search(text[max(0, fact.start - 4): fact.start])
-            if written is not None and plain[:1].isalpha():  # 'an HTTP 400' -> 'a badly formed request'
-                at = fact.start - len(written.group())
-                fixed = agreement.article_for(plain, written.group(1))
-                fixed = agreement.capitalize_first(fixed) if at in new_sentences else fixed
-                starts.add(at)
-                result.fixed.append(Edit(at, at + len(written.group(1)), fixed))
-            result.fixed_ledger.append(TermChange(
-                source=fact.text, target=plain, start=fact.start, end=fact.end, layer=fact.layer, note=fact.note,
-            ))
+            edits, line = _plain_fact(text, fact, fact.plain, new_sentences)
+            starts.update(edit.start for edit in edits)
+            result.fixed.extend(edits)
+            result.fixed_ledger.append(line)
     result.fixed.extend(Edit(i, i + 1, text[i].upper()) for i in new_sentences if i not in starts)
     return result
+
+
+def _plain_fact(text: str, fact: Fact, plain: str, new_sentences: set[int]) -> tuple[list[Edit], TermChange]:
+    """A fact's plain form in place of it ('48h' -> '48 hours', '502s' -> 'relay failures (HTTP 502)'),
+    with a capital at a sentence start and the article before it agreeing ('an HTTP 400' -> 'a badly
+    formed request'); and its ledger line."""
+    opens = fact.start in new_sentences or at_sentence_start(text, fact.start)
+    plain = agreement.capitalize_first(plain) if opens else plain
+    edits = [Edit(fact.start, fact.end, plain)]
+    written = _ARTICLE_BEFORE.search(text[max(0, fact.start - 4): fact.start])
+    if written is not None and plain[:1].isalpha():
+        at = fact.start - len(written.group())
+        article = agreement.article_for(plain, written.group(1))
+        edits.insert(0, Edit(at, at + len(written.group(1)),
+                             agreement.capitalize_first(article) if at in new_sentences else article))
+    line = TermChange(source=fact.text, target=plain, start=fact.start, end=fact.end, layer=fact.layer, note=fact.note)
+    return edits, line
 
 
 @dataclass(frozen=True, slots=True)
