@@ -257,7 +257,7 @@ def _before(rendering: str, following: str) -> str:
 
 #: Particles of phrasal verbs, which go after a pronoun object: 'fence it off', 'scale them back'.
 _PARTICLES = frozenset("off up down out back over away".split())
-_OBJECT_PRONOUNS = frozenset({"it", "them"})
+_OBJECT_PRONOUNS = frozenset({"it", "them", "us", "me", "him", "her", "you"})
 
 
 def _takes_object_inside(candidates: Sequence[str], text: str, end: int, following: Token) -> bool:
