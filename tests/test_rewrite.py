@@ -39,6 +39,9 @@ def test_verbs_take_the_tense_of_the_term() -> None:
     assert translate("It was frobnicated.", glossaries=layers).text == "It was undone."
     assert translate("She is frobnicating.", glossaries=layers).text == "She is undoing."
     assert translate("He frobnicates daily.", glossaries=layers).text == "He undoes daily."
+    same_past = org(term("cut over", "switch", pos=PartOfSpeech.VERB))  # 'cut' is past only in a past sentence
+    assert translate("We cut over the till last night.", glossaries=same_past).text == "We switched the till last night."
+    assert translate("We cut over the till tomorrow.", glossaries=same_past).text == "We switch the till tomorrow."
     hyphenated = org(term("re-tune", "readjust", pos=PartOfSpeech.VERB))  # the tense is in the last part
     assert translate("We re-tuned it.", glossaries=hyphenated).text == "We readjusted it."
 

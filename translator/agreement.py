@@ -65,6 +65,15 @@ def verb_tag(word: str, previous: str, known_verb: bool = False) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def past_like_base(word: str) -> bool:
+    """A verb whose simple past may be its base form: 'cut', 'put', 'set', 'shut', or one the
+    dictionary knows only as a noun ('we sunset the API last week')."""
+    lower = word.lower()
+    verbs = lemmas(lower).get("VERB", ())
+    return not verbs or (lower == verbs[0] and lower in verb_forms(lower).get("VBD", ()))
+
+
 def reads_after(previous: str, rendering: str) -> bool:
     """False where a rendering that opens with a simple past ('ran out of memory') would follow
     an auxiliary ('were ran out of memory'); 'stopped' and 'shut down' read as participles too."""

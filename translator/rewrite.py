@@ -317,6 +317,9 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
         if head + 2 <= match.last and tokens[head + 1].text in SKIPPED:  # 're-ran': the tense is in 'ran'
             head += 2
         tag = agreement.verb_tag(tokens[head].text, after, known_verb=pos is PartOfSpeech.VERB)
+        if tag is None and pos is PartOfSpeech.VERB and previous.lower() in _SUBJECT_PRONOUNS_PLAIN \
+                and agreement.past_like_base(tokens[head].text) and _PAST_MARK.search(_sentence_around(text, match)):
+            tag = "VBD"  # 'We cut over the DNS at 10:00 and it failed': 'cut' is past where the sentence is
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
         # a lone -ing noun ("routing") stays a noun.
         noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None and match.first == match.last
@@ -353,6 +356,16 @@ def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
 
 
 _SUBJECT_PRONOUNS = frozenset("it that there what who he she this which where here".split())
+_SUBJECT_PRONOUNS_PLAIN = frozenset("we they i he she it you".split())
+#: Words that put a sentence in the past ('cut' after 'we' is past in 'we cut over last night').
+_PAST_MARK = re.compile(r"\b(?:was|were|wasn't|weren't|had|did|didn't|yesterday|last|ago|earlier)\b", re.IGNORECASE)
+
+
+def _sentence_around(text: str, match: Match) -> str:
+    """The sentence that holds a match, by its full stops."""
+    start = max(text.rfind(". ", 0, match.start), text.rfind("\n", 0, match.start)) + 1
+    ends = [i for i in (text.find(". ", match.end), text.find("\n", match.end)) if i >= 0]
+    return text[start: min(ends, default=len(text))]
 
 
 def _possessive(tokens: Sequence[Token], index: int) -> bool:
