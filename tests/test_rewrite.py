@@ -40,7 +40,8 @@ def test_verbs_take_the_tense_of_the_term() -> None:
     assert translate("She is frobnicating.", glossaries=layers).text == "She is undoing."
     assert translate("He frobnicates daily.", glossaries=layers).text == "He undoes daily."
     same_past = org(term("cut over", "switch", pos=PartOfSpeech.VERB))  # 'cut' is past only in a past sentence
-    assert translate("We cut over the till last night.", glossaries=same_past).text == "We switched the till last night."
+    assert translate("We cut over the till last night.", glossaries=same_past).text == (
+        "We switched the till last night.")
     assert translate("We cut over the till tomorrow.", glossaries=same_past).text == "We switch the till tomorrow."
     hyphenated = org(term("re-tune", "readjust", pos=PartOfSpeech.VERB))  # the tense is in the last part
     assert translate("We re-tuned it.", glossaries=hyphenated).text == "We readjusted it."
@@ -92,6 +93,16 @@ def test_an_article_that_opens_a_split_clause_changes_in_one_edit() -> None:
         "We paged them. An outage report is pending.")
     assert translate("We paged them; a zorblet is pending.", glossaries=layers).text == (
         "We paged them. A cause review is pending.")
+
+
+def test_a_plural_the_dictionary_also_lists_as_a_noun_is_still_plural() -> None:
+    layers = org(term("zorb pool", "server set"))
+    assert translate("Our zorb pools go Saturday.", glossaries=layers).text == "Our server sets go Saturday."
+
+
+def test_a_term_written_small_by_custom_takes_a_capital_at_a_sentence_start() -> None:
+    layers = org(term("p95 lag", "slow-end delay"))
+    assert translate("p95 lag climbed.", glossaries=layers).text == "Slow-end delay climbed."
 
 
 def test_capital_at_sentence_start_only() -> None:

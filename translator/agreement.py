@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lemminflect import getInflection
+from lemminflect import getAllLemmas, getInflection
 
 from glossary.tokens import ACRONYM_PLURAL, lemmas, verb_forms
 
@@ -37,7 +37,19 @@ def is_plural_noun(word: str) -> bool:
         return False
     lower = word.lower()
     nouns = lemmas(lower).get("NOUN", ())
+    if _plural_of_one(lower, nouns):  # 'pools', though the dictionary lists 'pools' as a noun too
+        return True
     return bool(nouns) and lower.endswith("s") and lower not in nouns and not lower.endswith("ss")
+
+
+def _plural_of_one(lower: str, nouns: tuple[str, ...]) -> bool:
+    return any(lower in (noun + "s", noun + "es", noun[:-1] + "ies") for noun in nouns if noun != lower)
+
+
+def is_listed_plural(word: str) -> bool:
+    """A plural the dictionary itself lists ('pools' of 'pool'), not one guessed from a final 's' ('Postgres')."""
+    lower = word.lower()
+    return _plural_of_one(lower, getAllLemmas(lower).get("NOUN", ()))
 
 
 def verb_tag(word: str, previous: str, known_verb: bool = False) -> str | None:

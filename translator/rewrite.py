@@ -306,9 +306,10 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     if pos is PartOfSpeech.NOUN and (agreement.is_plural_noun(last) or counted):
         # "AZs" and "3 FTE" take a plural rendering; "Postgres", written as the glossary lists it, is
         # no plural; and a term that is plural itself ('analytics') keeps its rendering as it is.
+        # A listed plural alias ('node pools') is still plural where the dictionary says so.
         listed = text[match.start: match.end].lower() in {form.lower() for form in match.entry.forms}
-        plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed) and not agreement.is_plural_noun(
-            match.entry.source.split()[-1])
+        plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed or agreement.is_listed_plural(last)) \
+            and not agreement.is_plural_noun(match.entry.source.split()[-1])
     elif pos is PartOfSpeech.ADJECTIVE and _used_as_noun(tokens, match.first, match.last):
         plural, adjective_as_noun = bool(ACRONYM_PLURAL.match(last)) or counted, True
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
@@ -326,7 +327,11 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
                         and (tag != "VBG" or agreement.is_progressive(previous)))
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
-    capital = new_sentence or (text[match.start].isupper() and at_sentence_start(text, match.start))
+    # At a sentence start a rendering takes a capital where the term had one, or where the term
+    # is written small by custom ('p95 latency climbed' -> 'Near-slowest delay climbed').
+    written = text[match.start: match.end]
+    capital = new_sentence or ((written[0].isupper() or any(c.isdigit() for c in written))
+                               and at_sentence_start(text, match.start))
     tense = agreement.tense_of(text[match.start: match.end]) if pos is PartOfSpeech.PHRASE else None
     return _Fit(plural, tag, capital, noun_as_verb, adjective_as_noun, tense)
 
