@@ -287,6 +287,13 @@ def test_fewer_syllables_win_over_a_small_preference() -> None:
     assert translate("The zorbqueue stalled.", glossaries=near).text == "The message line stalled."
 
 
+def test_a_rendering_gives_up_its_closing_phrase_where_the_text_goes_on_with_its_own() -> None:
+    layers = org(term("zorb cold data", "move rarely used data to cheaper storage", pos=PartOfSpeech.VERB))
+    assert translate("We will zorb cold data to tape.", glossaries=layers).text == "We will move rarely used data to tape."
+    assert translate("We zorb cold data nightly.", glossaries=layers).text == (
+        "We move rarely used data to cheaper storage nightly.")
+
+
 def test_a_rendering_does_not_repeat_the_word_after_it() -> None:
     layers = org(term("zorbpipe", "stock data feed"))
     assert translate("The zorbpipe feed stalled.", glossaries=layers).text == "The stock data feed stalled."

@@ -246,12 +246,21 @@ class _Fit:
         return agreement.capitalize_first(rendering) if self.capital else rendering
 
 
+#: Prepositions that start a rendering's closing phrase, which the words after the term may say instead.
+_PREPOSITIONS = frozenset("to into from onto on in".split())
+
+
 def _before(rendering: str, following: str) -> str:
     """A rendering whose last word the next word says again loses it: 'SCIM sync' -> 'user account
-    sync', not 'user account sync sync'."""
+    sync', not 'user account sync sync'; and so does its closing phrase where the text goes on with
+    its own ('tier cold data to S3' -> 'move rarely used data to S3', not '... to cheaper storage to S3')."""
     head, _, last = rendering.rpartition(" ")
     if head and following and not set(token_keys(last)).isdisjoint(token_keys(following)):
         return head
+    if following.lower() in _PREPOSITIONS:
+        head, _, _ = rendering.rpartition(f" {following.lower()} ")
+        if head:
+            return head
     return rendering
 
 
