@@ -109,6 +109,12 @@ def verb_forms(lemma: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=65536)
+def in_dictionary(lower: str) -> bool:
+    """Whether the dictionary knows the word ('deploy'), not only its suffix rules ('kube')."""
+    return bool(getAllLemmas(lower))
+
+
+@lru_cache(maxsize=65536)
 def is_noun(lower: str) -> bool:
     """A word the dictionary lists as a noun and not as an adverb ('nodes'; not 'and', 'more')."""
     listed = getAllLemmas(lower)

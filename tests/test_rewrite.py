@@ -101,8 +101,9 @@ def test_a_plural_the_dictionary_also_lists_as_a_noun_is_still_plural() -> None:
 
 
 def test_a_term_written_small_by_custom_takes_a_capital_at_a_sentence_start() -> None:
-    layers = org(term("p95 lag", "slow-end delay"))
+    layers = org(term("p95 lag", "slow-end delay"), term("zorb-proxy", "traffic director"), term("zorbify", "release"))
     assert translate("p95 lag climbed.", glossaries=layers).text == "Slow-end delay climbed."
+    assert translate("zorb-proxy crashed.", glossaries=layers).text == "Traffic director crashed."
 
 
 def test_capital_at_sentence_start_only() -> None:

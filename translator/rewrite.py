@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
-from glossary.tokens import ACRONYM_PLURAL, SKIPPED, Token, is_noun, token_keys
+from glossary.tokens import ACRONYM_PLURAL, SKIPPED, Token, in_dictionary, is_noun, token_keys
 from translator import agreement, readability, sentences
 from translator.edits import Edit
 from translator.facts import Fact, numbers
@@ -336,11 +336,11 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
                         and (tag != "VBG" or agreement.is_progressive(previous)))
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
-    # At a sentence start a rendering takes a capital where the term had one, or where the term
-    # is written small by custom ('p95 latency climbed' -> 'Near-slowest delay climbed').
+    # At a sentence start a rendering takes a capital where the term had one, or where the term is a
+    # name written small by custom ('p95 latency climbed' -> 'Near-slowest delay climbed'; 'kube-proxy').
     written = text[match.start: match.end]
-    capital = new_sentence or ((written[0].isupper() or any(c.isdigit() for c in written))
-                               and at_sentence_start(text, match.start))
+    name = not written.replace(" ", "").isalpha() or not in_dictionary(written.split(" ", 1)[0].lower())
+    capital = new_sentence or ((written[0].isupper() or name) and at_sentence_start(text, match.start))
     tense = agreement.tense_of(text[match.start: match.end]) if pos is PartOfSpeech.PHRASE else None
     return _Fit(plural, tag, capital, noun_as_verb, adjective_as_noun, tense)
 
