@@ -290,7 +290,8 @@ def test_fewer_syllables_win_over_a_small_preference() -> None:
 
 def test_a_rendering_gives_up_its_closing_phrase_where_the_text_goes_on_with_its_own() -> None:
     layers = org(term("zorb cold data", "move rarely used data to cheaper storage", pos=PartOfSpeech.VERB))
-    assert translate("We will zorb cold data to tape.", glossaries=layers).text == "We will move rarely used data to tape."
+    assert translate("We will zorb cold data to tape.", glossaries=layers).text == (
+        "We will move rarely used data to tape.")
     assert translate("We zorb cold data nightly.", glossaries=layers).text == (
         "We move rarely used data to cheaper storage nightly.")
 
