@@ -9,7 +9,16 @@ from weakref import WeakKeyDictionary
 
 from glossary.entry import Direction, Entry, PartOfSpeech, SensedEntry
 from glossary.layers import Layer, LayerStack
-from glossary.tokens import CAPS_PREFIX, SKIPPED, Token, is_past_participle, pattern_keys, token_keys, tokenize
+from glossary.tokens import (
+    CAPS_PREFIX,
+    SKIPPED,
+    Token,
+    is_past_participle,
+    pattern_key,
+    pattern_keys,
+    token_keys,
+    tokenize,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +130,8 @@ class _Context:
             return True
         if self._present is None:
             self._present = {key for token in self._keys for key in token}
-        return any(not self._present.isdisjoint(token_keys(word)) for word in entry.context)
+        # Each context word as a glossary term's word: an acronym ('REST', 'SAN') only in capitals.
+        return any(pattern_key(word) in self._present for word in entry.context)
 
 
 #: How many lookups a layer keeps; the cache starts afresh beyond this.

@@ -127,6 +127,14 @@ def test_an_entry_with_context_words_gives_way_where_none_is_present() -> None:
     assert found("The data warehouse in Leeds shut.", sensed, plain) == [("warehouse", "warehouse")]
 
 
+def test_an_acronym_context_word_counts_only_in_capitals() -> None:
+    sensed = Layer("builtin", (SensedEntry(source="payload", renderings=("message content",), explanation="x.",
+                                           direction=Direction.IT_TO_BUSINESS, context=("REST", "webhooks")),))
+    assert found("The REST payload was big.", sensed) == [("payload", "payload")]
+    assert found("The rest of the payload was big.", sensed) == []
+    assert found("A webhook payload.", sensed) == [("payload", "payload")]  # any inflection of a plain word
+
+
 def test_one_term_may_have_a_sense_for_a_context_beside_its_general_sense() -> None:
     def sense(rendering: str, *context: str) -> SensedEntry:
         return SensedEntry(source="endpoint", renderings=(rendering,), explanation="x.",
