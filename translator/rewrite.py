@@ -328,8 +328,9 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
             head += 2
         tag = agreement.verb_tag(tokens[head].text, after, known_verb=pos is PartOfSpeech.VERB)
         if tag is None and pos is PartOfSpeech.VERB and previous.lower() in _SUBJECT_PRONOUNS_PLAIN \
-                and agreement.past_like_base(tokens[head].text) and _PAST_MARK.search(_sentence_around(text, match)):
-            tag = "VBD"  # 'We cut over the DNS at 10:00 and it failed': 'cut' is past where the sentence is
+                and agreement.past_like_base(tokens[head].text) \
+                and _PAST_MARK.search(sentences.sentence_around(text, match.start, match.end)):
+            tag = "VBD"  # 'We cut over the DNS last night': 'cut' is past where the sentence is
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
         # a lone -ing noun ("routing") stays a noun.
         noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None and match.first == match.last
@@ -341,7 +342,7 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     written = text[match.start: match.end]
     name = not written.replace(" ", "").isalpha() or not in_dictionary(written.split(" ", 1)[0].lower())
     capital = new_sentence or ((written[0].isupper() or name) and at_sentence_start(text, match.start))
-    tense = agreement.tense_of(text[match.start: match.end]) if pos is PartOfSpeech.PHRASE else None
+    tense = agreement.tense_of(written) if pos is PartOfSpeech.PHRASE else None
     return _Fit(plural, tag, capital, noun_as_verb, adjective_as_noun, tense)
 
 
@@ -375,11 +376,6 @@ _SUBJECT_PRONOUNS_PLAIN = frozenset("we they i he she it you".split())
 _PAST_MARK = re.compile(r"\b(?:was|were|wasn't|weren't|had|did|didn't|yesterday|last|ago|earlier)\b", re.IGNORECASE)
 
 
-def _sentence_around(text: str, match: Match) -> str:
-    """The sentence that holds a match, by its full stops."""
-    start = max(text.rfind(". ", 0, match.start), text.rfind("\n", 0, match.start)) + 1
-    ends = [i for i in (text.find(". ", match.end), text.find("\n", match.end)) if i >= 0]
-    return text[start: min(ends, default=len(text))]
 
 
 def _possessive(tokens: Sequence[Token], index: int) -> bool:

@@ -153,6 +153,11 @@ def bullet_ends(text: str, facts: Sequence[Fact]) -> list[Edit]:
     return [Edit(m.end(), m.end(), ".") for m in _OPEN_BULLET.finditer(text) if m.end() not in unsafe]
 
 
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence that holds text[start:end], by its full stops and line ends."""
+    return text[_sentence_start(text, start): end] + _rest_of_sentence(text, end)
+
+
 def _sentence_start(text: str, index: int) -> int:
     stop = text.rfind(". ", 0, index)
     return max(stop + 2 if stop >= 0 else 0, text.rfind("\n", 0, index) + 1)
