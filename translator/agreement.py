@@ -23,8 +23,9 @@ _UNCOUNTABLE = frozenset(
     "staff software hardware data information equipment feedback downtime traffic storage capacity "
     "access memory compute spend research evidence advice".split()
 )
-#: The last part of a hyphenated noun that takes a plain 's' ('hang-ups', 'sign-ins').
-_PARTICLES = frozenset("up in out off on down over back".split())
+#: Particles of phrasal verbs ('fence it off'); as the last part of a hyphenated noun they take a
+#: plain 's' ('hang-ups', 'sign-ins').
+PARTICLES = frozenset("up in out off on down over back away".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
 
 
@@ -162,7 +163,7 @@ def pluralize(phrase: str) -> str:
     stem, hyphen, word = words[head].rpartition("-")  # 'hang-up' -> 'hang-ups', 'line-item' -> 'line-items'
     if not word.isalpha() or word.lower() in _UNCOUNTABLE or is_plural_noun(word):
         return phrase
-    plural = getInflection(word.lower(), tag="NNS") if word.lower() not in _PARTICLES else None
+    plural = getInflection(word.lower(), tag="NNS") if word.lower() not in PARTICLES else None
     words[head] = stem + hyphen + (plural[0] if plural else word + "s")
     return " ".join(words)
 

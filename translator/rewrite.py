@@ -264,21 +264,19 @@ def _before(rendering: str, following: str) -> str:
     return rendering
 
 
-#: Particles of phrasal verbs, which go after a pronoun object: 'fence it off', 'scale them back'.
-_PARTICLES = frozenset("off up down out back over away".split())
 _OBJECT_PRONOUNS = frozenset({"it", "them", "us", "me", "him", "her", "you"})
 
 
 def _takes_object_inside(candidates: Sequence[str], text: str, end: int, following: Token) -> bool:
     """True when a pronoun object follows the term and the chosen rendering is a phrasal verb."""
     return (following.text in _OBJECT_PRONOUNS and text[end: following.start] == " "
-            and candidates[0].rpartition(" ")[2] in _PARTICLES)
+            and candidates[0].rpartition(" ")[2] in agreement.PARTICLES)
 
 
 def _object_inside(rendering: str, pronoun: str) -> str:
     """'fenced off' + 'it' -> 'fenced it off'; a rendering with no particle just gains the pronoun."""
     head, _, last = rendering.rpartition(" ")
-    return f"{head} {pronoun} {last}" if head and last in _PARTICLES else f"{rendering} {pronoun}"
+    return f"{head} {pronoun} {last}" if head and last in agreement.PARTICLES else f"{rendering} {pronoun}"
 
 
 def _is_note(rendering: str, source: str) -> bool:
