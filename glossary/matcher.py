@@ -81,9 +81,8 @@ class _Trie:
             # After 'when', 'because'... a noun term whose last word is written as a past verb ('when CPU
             # spiked' for 'CPU spike') is a clause that needs its verb: shorter terms read it instead
             # ('when the processor jumped'). A hyphenated 'thin-provisioned' is an adjective.
-            written = token_keys_j[0].lstrip(CAPS_PREFIX)
-            verb_ending = (replaces and j > i and bool(keys[j - 1]) and _opens_clause(keys, i)
-                           and is_past_participle(written))
+            verb_ending = (replaces and j > i and bool(frontier) and bool(keys[j - 1]) and _opens_clause(keys, i)
+                           and is_past_participle(written := token_keys_j[0].lstrip(CAPS_PREFIX)))
             admitted = next((e for node in frontier for e in node.entries if context.admits(e) and not (
                 verb_ending and e.pos is PartOfSpeech.NOUN and written not in node.last_words)), None)
             if admitted is not None:

@@ -151,7 +151,7 @@ def token_keys(word: str) -> tuple[str, ...]:
     # the acronym IDS), but not an English word that opens a sentence: 'Lag' is no 'LAG'.
     if plural:
         keys.add(CAPS_PREFIX + plural.group(1).lower())
-    elif word != lower and not (word[1:].islower() and word.isalpha() and getAllLemmas(lower)):
+    elif word != lower and not (word[1:].islower() and word.isalpha() and in_dictionary(lower)):
         keys.update(CAPS_PREFIX + key for key in list(keys))
     first = [key for key in (CAPS_PREFIX + exact, exact) if key in keys]
     return (*first, *sorted(keys.difference(first)))
