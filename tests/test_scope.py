@@ -98,24 +98,20 @@ def test_builtin_concepts_load_and_lint_clean() -> None:
     assert [h.concept.name for h in find_concepts("Nothing here but a greeting.")] == []
 
 
-@pytest.mark.parametrize(("text", "wrong_note"), [
-    ("The website is slow every morning and customers complain.", "batch job"),
-    ("Customers' complaints get lost between email, phone and chat.", "encryption"),
-    ("A customer told us she received someone else's invoice by email.", "detected by customers"),
-    ("The ward system went down and nobody knew. Why weren't we told straight away?", "synchronous"),
+@pytest.mark.parametrize(("note", "in_context", "out_of_context"), [
+    ("batch job", "I need the sales report every morning by 8.",
+     "The website is slow every morning and customers complain."),
+    ("encryption", "Someone lost a phone with client emails on it.",
+     "Customers' complaints get lost between email, phone and chat."),
+    ("detected by customers", "Customers tell us the app is broken.",
+     "A customer told us she received someone else's invoice by email."),
+    ("synchronous", "Orders should show in the stock system straight away.",
+     "The ward system went down and nobody knew. Why weren't we told straight away?"),
 ])
-def test_words_with_an_everyday_sense_add_no_it_note_out_of_context(text: str, wrong_note: str) -> None:
-    assert wrong_note not in translate(text, direction=Direction.BUSINESS_TO_IT).text
-
-
-@pytest.mark.parametrize(("text", "note"), [
-    ("I need the sales report every morning by 8.", "batch job"),
-    ("Someone lost a phone with client emails on it.", "encryption"),
-    ("Customers tell us the app is broken.", "detected by customers"),
-    ("Orders should show in the stock system straight away.", "synchronous"),
-])
-def test_the_same_words_add_their_note_in_context(text: str, note: str) -> None:
-    assert note in translate(text, direction=Direction.BUSINESS_TO_IT).text
+def test_words_with_an_everyday_sense_add_their_it_note_only_in_context(note: str, in_context: str,
+                                                                        out_of_context: str) -> None:
+    assert note in translate(in_context, direction=Direction.BUSINESS_TO_IT).text
+    assert note not in translate(out_of_context, direction=Direction.BUSINESS_TO_IT).text
 
 
 def test_lint_flags_duplicate_names_broken_terms_and_numbers() -> None:
