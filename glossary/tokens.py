@@ -21,6 +21,7 @@ try:
     from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getAllLemmasOOV
     from spacy.attrs import IDX, LENGTH
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
 finally:
     if _HIDE_TORCH:
         del sys.modules["torch"]
@@ -43,8 +44,14 @@ class Token(NamedTuple):
 
 @lru_cache(maxsize=1)
 def tokenizer() -> Language:
-    """spaCy's rule-based English tokenizer; no statistical model, so nothing to download."""
-    return spacy.blank("en")
+    """spaCy's rule-based English tokenizer; no statistical model, so nothing to download.
+
+    One rule added: a full stop after a lower-case letter and a capital is split off ("the IdP." ->
+    "IdP", "."; "via IaC."), which spaCy's rules keep on the word as if it were an abbreviation."""
+    nlp = spacy.blank("en")
+    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[a-z][A-Z])\."]
+    cast("Tokenizer", nlp.tokenizer).suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    return nlp
 
 
 #: spaCy's tokenizer takes time quadratic in the length of a run without spaces (60,000 colons:
