@@ -177,6 +177,13 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
         "The queue is long. This is because a reader died.")
     assert translate("Errors rose, leading to refunds, and then we paused sales.").text == (
         "Errors rose. This led to refunds. Then we paused sales.")
+    assert translate("The till job failed at 02:00, leaving 40 orders stuck.").text == (
+        "The till job failed at 02:00. This left 40 orders stuck.")
+    assert translate("One shop is busy, raising waits for the others.").text == (
+        "One shop is busy. This raises waits for the others.")
+    for kept in ("We are on the phone, watching the orders.",  # an -ing form that says no consequence
+                 "The outage lasted 5 hours, affecting 30 shops and delaying payroll."):  # two -ing forms
+        assert translate(kept).text == kept
     assert translate("We paused sales and restarted the shop.").text == "We paused sales. We restarted the shop."
     assert translate("We've paused sales and restarted the shop.").text == (
         "We've paused sales. We've restarted the shop.")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from glossary import Match
+from glossary.tokens import verb_forms
 from translator import agreement
 from translator.edits import Edit
 from translator.facts import Fact
@@ -16,6 +17,16 @@ _LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a
 _JOINT = "joint"  # "... broke the feed - the list missed ..." -> ". The list", between two clauses only
 _SPLICE = "splice"  # "Sales are up 4%, we ramp up Monday" -> ". We ramp", after a main clause only
 _SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
+#: Verbs whose -ing form after a comma says what the clause before brought about: ", causing delays"
+#: -> ". This caused delays"; ", leaving 40 orders stuck" -> ". This left 40 orders stuck". Only such
+#: verbs: in "we are on the bridge, watching the queue" the -ing form is no consequence.
+_RESULT_VERBS = ("cause lead result raise drive push leave block affect take bring trigger delay prevent stop force "
+                 "slow cut reduce increase double halve knock put add lower trip exhaust hit impact degrade disrupt "
+                 "interrupt create generate flood overload starve lock corrupt expose require cost prompt send drop")
+_RESULTS = tuple((verb_forms(lemma)["VBG"][0], verb_forms(lemma)["VBD"][0], verb_forms(lemma)["VBZ"][0])
+                 for lemma in _RESULT_VERBS.split())
+_RESULT_INGS = frozenset(ing for ing, _, _ in _RESULTS)
+_SECOND_ING = re.compile(r"\b(?:and|or)[ \t]+\w+ing\b")
 _SUBJECT = r"(?:we|they|it|the|our|this|that|these|those|he|she|customers|users|engineers|a|an|all|some|most)\b"
 #: Where one sentence can become two, and what starts the second: "; we" -> ". We", ", which" -> ". This".
 #: "{past|present}" picks the tense of the clause before ("was causing" -> "This caused").
@@ -32,9 +43,7 @@ _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     (r",[ \t]+which[ \t]+", "This "),
     (r"[ \t]+because[ \t]+", "This {was|is} because "),
     (r"[ \t]+due[ \t]+to[ \t]+", "This {was|is} due to "),
-    (r",[ \t]+causing[ \t]+", "This {caused|causes} "),
-    (r",[ \t]+leading[ \t]+to[ \t]+", "This {led|leads} to "),
-    (r",[ \t]+resulting[ \t]+in[ \t]+", "This {resulted|results} in "),
+    *((rf",[ \t]+{ing}[ \t]+", f"This {{{past}|{present}}} ") for ing, past, present in _RESULTS),
     (rf",?[ \t]+and[ \t]+then[ \t]+(?={_SUBJECT})", "Then "),
     (r",?[ \t]+and[ \t]+(?=[a-z]+ed\b)", _SUBJECT_AGAIN),
 )
@@ -109,6 +118,8 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
         elif "{" in opener:
             if _completes_the_verb(clause):  # 'was mostly due to': not a second clause
                 continue
+            if text[start:end].split()[-1] in _RESULT_INGS and _SECOND_ING.search(_rest_of_sentence(text, end)):
+                continue  # ', raising costs and slowing sales': 'This raised costs and slowing' would not read
             opener = _in_tense(opener, clause)
         edits.append(Edit(start, end, ". " + opener))
         if not opener:
