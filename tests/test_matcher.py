@@ -52,6 +52,12 @@ def test_a_numeronym_matches_in_any_case() -> None:
     assert [(t.source, t.target) for t in terms][:1] == [("K8S", "app hosting platform")]
 
 
+def test_a_mixed_case_term_at_a_sentence_end_is_matched_without_its_full_stop() -> None:
+    terms = translate("Accounts moved to the IdP. Next we adopt IaC.").terms
+    assert [t.source for t in terms] == ["IdP", "IaC"]
+    assert [t.text for t in tokenize("e.g. the U.S. team")] == ["e.g.", "the", "U.S.", "team"]  # abbreviations stay
+
+
 def test_longest_match_wins() -> None:
     assert found("the connection pool ran dry", LAYER) == [("connection pool", "connection pool")]
     assert found("the connection dropped", LAYER) == [("connection", "connection")]
