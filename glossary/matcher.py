@@ -14,6 +14,7 @@ from glossary.tokens import (
     SKIPPED,
     Token,
     is_past_participle,
+    lemmas,
     pattern_key,
     pattern_keys,
     token_keys,
@@ -34,7 +35,7 @@ class Match:
 
 
 class _Node:
-    __slots__ = ("children", "entries", "last_words")
+    __slots__ = ("children", "entries", "last_words", "lead_words")
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
@@ -43,6 +44,8 @@ class _Node:
         self.entries: tuple[Entry, ...] = ()
         #: The last words of the forms that end here, as written ('revoked' in 'tokens revoked').
         self.last_words: frozenset[str] = frozenset()
+        #: The words before the last of each form that ends here, as written ('stand' in 'stand up').
+        self.lead_words: frozenset[tuple[str, ...]] = frozenset()
 
 
 class _Trie:
@@ -61,7 +64,9 @@ class _Trie:
                     node = node.children.setdefault(key, _Node())
                 if node is not self.root and entry not in node.entries:
                     node.entries = _senses(node.entries, entry)
-                    node.last_words |= {form.rsplit(" ", 1)[-1].lower()}
+                    *lead, last = (t.text.lower() for t in tokenize(form) if t.text not in SKIPPED)
+                    node.last_words |= {last}
+                    node.lead_words |= {tuple(lead)}
 
     def longest(self, keys: Sequence[tuple[str, ...]], skip: Sequence[bool], i: int,
                 context: _Context, replaces: bool) -> tuple[int, Entry] | None:
@@ -84,15 +89,38 @@ class _Trie:
             verb_ending = (replaces and j > i and bool(frontier) and bool(keys[j - 1]) and _opens_clause(keys, i)
                            and is_past_participle(written := token_keys_j[0].lstrip(CAPS_PREFIX)))
             admitted = next((e for node in frontier for e in node.entries if context.admits(e) and not (
-                verb_ending and e.pos is PartOfSpeech.NOUN and written not in node.last_words)), None)
+                e.pos is PartOfSpeech.NOUN and j > i and (
+                    (verb_ending and written not in node.last_words) or not _leads_as_written(keys, i, j, node)))),
+                None)
             if admitted is not None:
                 best = (j, admitted)
             j += 1
         return best
 
 
+def _leads_as_written(keys: Sequence[tuple[str, ...]], i: int, j: int, node: _Node) -> bool:
+    """True unless a word before a noun term's last is a verb's past form, or its -ing form before a
+    particle, that the glossary does not write: 'stood up' and 'standing up' are the verb, never the
+    noun 'stand-up'; 'payments gateway' and 'Container Networking Interface' are nouns."""
+    written = tuple(k[0].lstrip(CAPS_PREFIX) for k in keys[i:j] if k)
+    if written in node.lead_words:
+        return True
+    particle = not node.last_words.isdisjoint(_PARTICLES)
+    return any(all(w == word or not (_inflected_verb(w) or (particle and w.endswith("ing")))
+                   for w, word in zip(written, lead, strict=True))
+               for lead in node.lead_words if len(lead) == len(written))
+
+
+def _inflected_verb(word: str) -> bool:
+    """'stood', 'rolled': a verb's past that is no noun ('payments' is); -ing forms are read as nouns."""
+    found = lemmas(word)
+    return not word.endswith("ing") and word not in found.get("VERB", (word,)) and not found.get("NOUN")
+
+
 #: Words after which a clause, with its verb, follows: 'went down when traffic spiked'.
 _CLAUSE_OPENERS = frozenset("when after because as until since if once while and but so before".split())
+#: The last words of phrasal verbs whose nouns are written alike ('stand-up', 'rollback', 'backup').
+_PARTICLES = frozenset("up down out in off over back on".split())
 _DETERMINERS = frozenset("the a an our their its his her this that these those".split())
 
 

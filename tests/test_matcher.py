@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glossary import Direction, Entry, Layer, LayerStack, Matcher, Mode
+from glossary import Direction, Entry, Layer, LayerStack, Matcher, Mode, PartOfSpeech
 from glossary.entry import SensedEntry
 from glossary.lint import lint
 from glossary.tokens import tokenize
@@ -14,9 +14,9 @@ from translator.pipeline import _covered
 
 
 def entry(source: str, *aliases: str, rendering: str = "plain words", mode: Mode = Mode.REPLACE,
-          direction: Direction = Direction.IT_TO_BUSINESS) -> Entry:
+          direction: Direction = Direction.IT_TO_BUSINESS, pos: PartOfSpeech = PartOfSpeech.NOUN) -> Entry:
     return Entry(source=source, aliases=aliases, renderings=(rendering,) if mode is not Mode.KEEP else (),
-                 explanation="x.", direction=direction, mode=mode)
+                 explanation="x.", direction=direction, mode=mode, pos=pos)
 
 
 def found(text: str, *layers: Layer, direction: Direction = Direction.IT_TO_BUSINESS) -> list[tuple[str, str]]:
@@ -27,7 +27,8 @@ def found(text: str, *layers: Layer, direction: Direction = Direction.IT_TO_BUSI
 
 
 LAYER = Layer("builtin", (
-    entry("pod"), entry("deploy"), entry("roll back"), entry("connection pool"), entry("connection"),
+    entry("pod"), entry("deploy"), entry("roll back", pos=PartOfSpeech.VERB), entry("connection pool"),
+    entry("connection"),
     entry("SLA"), entry("OOMKilled", "OOM-killed", "out of memory"), entry("on-call"), entry("can't pay"),
     entry("K8s", "Kubernetes"),
 ))
@@ -56,6 +57,14 @@ def test_a_mixed_case_term_at_a_sentence_end_is_matched_without_its_full_stop() 
     terms = translate("Accounts moved to the IdP. Next we adopt IaC.").terms
     assert [t.source for t in terms] == ["IdP", "IaC"]
     assert [t.text for t in tokenize("e.g. the U.S. team")] == ["e.g.", "the", "U.S.", "team"]  # abbreviations stay
+
+
+def test_a_noun_term_is_not_matched_in_a_verb_written_before_its_last_word() -> None:
+    layer = Layer("builtin", (entry("stand-up", "stand up"), entry("payment gateway"), entry("sign-off")))
+    assert found("We stood up a cluster; the stand-up moved; we are standing up another.", layer) == [
+        ("stand-up", "stand-up")]
+    assert found("Two payments gateways and three sign-offs.", layer) == [
+        ("payments gateways", "payment gateway"), ("sign-offs", "sign-off")]
 
 
 def test_longest_match_wins() -> None:
