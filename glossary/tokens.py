@@ -97,7 +97,10 @@ def lemmas(lower: str) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = getAllLemmas(lower)
     if found or not lower.isalpha():
         return found
-    found = {**getAllLemmasOOV(lower, "NOUN"), **getAllLemmasOOV(lower, "VERB")}
+    found = dict(getAllLemmasOOV(lower, "NOUN"))
+    verbs = getAllLemmasOOV(lower, "VERB")
+    if lower.endswith(("ed", "ing", "s")) or lower in verbs.get("VERB", ()):  # not 'optimizer' -> 'optimize'
+        found.update(verbs)
     # The rules guess 'synce' for 'syncing' and 'autoscal' for 'autoscaled': the word less its
     # ending ('sync', 'autoscale') is a candidate as well.
     for ending in ("ing", "ed"):

@@ -67,6 +67,12 @@ def test_a_noun_term_is_not_matched_in_a_verb_written_before_its_last_word() -> 
         ("payments gateways", "payment gateway"), ("sign-offs", "sign-off")]
 
 
+def test_a_word_the_dictionary_lacks_is_a_verb_form_only_with_a_verb_ending() -> None:
+    # The suffix rules read 'optimizer' as a form of 'optimize' (plain English: 'improve').
+    assert "improve" not in translate("We gathered fresh optimizer statistics.").text
+    assert translate("We deduped the rows.").text == "We cleaned up the rows."  # a verb ending: still a verb
+
+
 def test_longest_match_wins() -> None:
     assert found("the connection pool ran dry", LAYER) == [("connection pool", "connection pool")]
     assert found("the connection dropped", LAYER) == [("connection", "connection")]
