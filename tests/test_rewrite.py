@@ -45,6 +45,10 @@ def test_verbs_take_the_tense_of_the_term() -> None:
     assert translate("We cut over the till tomorrow.", glossaries=same_past).text == "We switch the till tomorrow."
     hyphenated = org(term("re-tune", "readjust", pos=PartOfSpeech.VERB))  # the tense is in the last part
     assert translate("We re-tuned it.", glossaries=hyphenated).text == "We readjusted it."
+    assert translate("It was not frobnicated.", glossaries=layers).text == "It was not undone."  # past 'not'
+    assert translate("It wasn't quickly frobnicated.", glossaries=layers).text == "It wasn't quickly undone."
+    hyphenated_rendering = org(term("reindex", "re-sort", pos=PartOfSpeech.VERB))
+    assert translate("Rows were reindexed.", glossaries=hyphenated_rendering).text == "Rows were re-sorted."
 
 
 def test_articles_follow_the_new_word() -> None:
@@ -79,6 +83,9 @@ def test_a_noun_used_as_a_verb_takes_a_one_word_verb_rendering() -> None:
     layers = org(term("retry", "repeat try", "reattempt"))
     assert translate("Clients retried 3 times.", glossaries=layers).text == "Clients reattempted 3 times."
     assert translate("The retry failed.", glossaries=layers).text == "The repeat try failed."
+    assert translate("We'll retry it.", glossaries=layers).text == "We'll reattempt it."  # after a modal
+    assert translate("After retrying the call, it worked.", glossaries=layers).text == (
+        "After reattempting the call, it worked.")  # an -ing form with an object
     lookup = org(term("query", "data lookup"))  # no verb among its renderings: the verb stays as written
     result = translate("Rows can be queried remotely.", glossaries=lookup)
     assert result.text == "Rows can be queried remotely." and result.terms == []

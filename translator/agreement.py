@@ -170,12 +170,14 @@ def pluralize(phrase: str) -> str:
 
 @lru_cache(maxsize=8192)
 def inflect_verb(phrase: str, tag: str) -> str:
-    """Put the first word of a verb phrase in the given tense: ('undo', 'VBD') -> 'undid'."""
+    """Put the first word of a verb phrase in the given tense: ('undo', 'VBD') -> 'undid'; a hyphenated
+    verb by its last part: ('re-sort', 'VBD') -> 're-sorted'."""
     first, _, rest = phrase.partition(" ")
-    forms = getInflection(first.lower(), tag=tag)
-    if not forms or not lemmas(first.lower()).get("VERB"):
+    prefix, hyphen, verb = first.rpartition("-")
+    forms = getInflection(verb.lower(), tag=tag)
+    if not forms or not lemmas(verb.lower()).get("VERB"):
         return phrase
-    return f"{forms[0]} {rest}".rstrip() if rest else forms[0]
+    return f"{prefix}{hyphen}{forms[0]} {rest}".rstrip()
 
 
 #: Words spelled with a vowel but said with a consonant sound, and the reverse.

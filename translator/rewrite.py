@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
-from glossary.tokens import ACRONYM_PLURAL, SKIPPED, Token, in_dictionary, is_noun, token_keys
+from glossary.tokens import ACRONYM_PLURAL, CONTRACTIONS, SKIPPED, Token, in_dictionary, is_noun, lemmas, token_keys
 from translator import agreement, readability, sentences
 from translator.edits import Edit
 from translator.facts import Fact, numbers
@@ -320,19 +320,22 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     elif pos is PartOfSpeech.ADJECTIVE and _used_as_noun(tokens, match.first, match.last):
         plural, adjective_as_noun = bool(ACRONYM_PLURAL.match(last)) or counted, True
     elif pos in (PartOfSpeech.NOUN, PartOfSpeech.VERB):
-        after = "" if _possessive(tokens, match.first) else previous  # "Tuesday's deploy": a noun, not "is deployed"
+        # "Tuesday's deploy": a noun, not "is deployed"; "was not minified": the tense shows in "was".
+        after = "" if _possessive(tokens, match.first) else _word_before_verb(tokens, match.first)
         head = match.first
         if head + 2 <= match.last and tokens[head + 1].text in SKIPPED:  # 're-ran': the tense is in 'ran'
             head += 2
         tag = agreement.verb_tag(tokens[head].text, after, known_verb=pos is PartOfSpeech.VERB)
+        if tag is None and after.lower() in _MODALS and head == match.last and agreement.is_verb(tokens[head].text):
+            tag = "VB"  # "we'll allowlist the path": a verb, which needs a verb in its place
         if tag is None and pos is PartOfSpeech.VERB and previous.lower() in _SUBJECT_PRONOUNS_PLAIN \
                 and agreement.past_like_base(tokens[head].text) \
                 and _PAST_MARK.search(sentences.sentence_around(text, match.start, match.end)):
             tag = "VBD"  # 'We cut over the DNS last night': 'cut' is past where the sentence is
-        # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry;
-        # a lone -ing noun ("routing") stays a noun.
+        # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry.
+        # A lone -ing noun ("routing") stays a noun, but not with an object ("after retraining the model").
         noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None and match.first == match.last
-                        and (tag != "VBG" or agreement.is_progressive(previous)))
+                        and (tag != "VBG" or agreement.is_progressive(after) or following.lower() in _OBJECT_STARTS))
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
     # At a sentence start a rendering takes a capital where the term had one, or where the term is a
@@ -366,6 +369,26 @@ def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
         return False
     following = written.lower()
     return not following[:1].isalpha() or following in _NOT_A_HEAD or not is_noun(following)
+
+
+#: Words before a verb that leave its tense to the word before them: 'was not minified', 'has also been'.
+_NEGATIONS_AND_ADVERBS = frozenset("not n't never also already just still now then only since".split())
+_MODALS = frozenset("will would 'd can could should must may might shall do does did".split())
+#: Words that open a verb's object: 'retraining the model', 'rate-limiting us'.
+_OBJECT_STARTS = frozenset("the a an our their its this that these those it them us".split())
+
+
+def _is_ly_adverb(lower: str) -> bool:
+    return lower.endswith("ly") and "ADV" in lemmas(lower)  # 'quickly', not 'apply'
+
+
+def _word_before_verb(tokens: Sequence[Token], first: int) -> str:
+    """The word before token `first`, past negations and adverbs, contractions written out: 'was not' ->
+    'was', 'has quickly' -> 'has', "won't" -> 'will'."""
+    i = first - 1
+    while i > 0 and (tokens[i].text.lower() in _NEGATIONS_AND_ADVERBS or _is_ly_adverb(tokens[i].text.lower())):
+        i -= 1
+    return CONTRACTIONS.get(tokens[i].text.lower(), tokens[i].text) if i >= 0 else ""
 
 
 _SUBJECT_PRONOUNS = frozenset("it that there what who he she this which where here".split())
