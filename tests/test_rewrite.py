@@ -127,6 +127,9 @@ def test_rendering_chosen_by_context_avoids_echoing_a_neighbour() -> None:
     spelled = org(term("zorbfactor", "code clean-up", "code restructuring"))
     assert translate("It took zorbfactoring and cleanup to fix.", glossaries=spelled).text == (
         "It took code restructuring and cleanup to fix.")
+    only = org(term("zsid", "Wi-Fi network name"))  # its only rendering loses the word said just before it
+    assert translate("The Wi-Fi zsid changed.", glossaries=only).text == "The Wi-Fi network name changed."
+    assert translate("The zsid changed.", glossaries=only).text == "The Wi-Fi network name changed."
 
 
 def test_explain_keeps_the_term_and_adds_its_explanation() -> None:

@@ -175,8 +175,10 @@ def plan(
                     continue
             used.setdefault(ranked[0], entry)
             following = tokens[match.last + 1] if match.last + 1 < len(tokens) else None
+            written_before = _word_written_before(text, match.start) if previous[0] != match.first - 1 else ""
             candidates = list(dict.fromkeys(
-                _annotated(r, entry.source, original, fit) or _before(fit(r), following.text if following else "")
+                _annotated(r, entry.source, original, fit)
+                or _after(written_before, _before(fit(r), following.text if following else ""))
                 for r in ranked))
             verb = fit.tag is not None or entry.pos is PartOfSpeech.VERB
             if verb and following is not None and _takes_object_inside(candidates, text, match.end, following):
@@ -262,6 +264,20 @@ def _before(rendering: str, following: str) -> str:
         if head:
             return head
     return rendering
+
+
+def _word_written_before(text: str, start: int) -> str:
+    """The word (hyphens and all) that a single space separates from `start`: 'Wi-Fi' in 'Wi-Fi SSID'."""
+    if start < 2 or text[start - 1] != " " or text[start - 2].isspace():
+        return ""
+    return text[:start - 1].rsplit(None, 1)[-1]
+
+
+def _after(written_before: str, rendering: str) -> str:
+    """A rendering whose first word the word before says already loses it: 'Wi-Fi SSID' -> 'Wi-Fi network
+    name', not 'Wi-Fi Wi-Fi network name'."""
+    first, _, rest = rendering.partition(" ")
+    return rest if rest and first.lower() == written_before.lower() else rendering
 
 
 _OBJECT_PRONOUNS = frozenset({"it", "them", "us", "me", "him", "her", "you"})
