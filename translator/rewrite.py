@@ -350,7 +350,10 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
             tag = "VBD"  # 'We cut over the DNS last night': 'cut' is past where the sentence is
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry.
         # A lone -ing noun ("routing") stays a noun, but not with an object ("after retraining the model").
-        noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None and match.first == match.last
+        # A hyphenated one ('thin-provisioned volumes') is an adjective unless a subject or 'have' comes
+        # before it: "we've feature-flagged it off".
+        noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None
+                        and (match.first == match.last or after.lower() in _SUBJECTS_OR_HAVE)
                         and (tag != "VBG" or agreement.is_progressive(after) or following.lower() in _OBJECT_STARTS))
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
@@ -390,6 +393,7 @@ def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
 #: Words before a verb that leave its tense to the word before them: 'was not minified', 'has also been'.
 _NEGATIONS_AND_ADVERBS = frozenset("not n't never also already just still now then only since".split())
 _MODALS = frozenset("will would 'd can could should must may might shall do does did".split())
+_SUBJECTS_OR_HAVE = frozenset("we they i he she have has had 've".split())
 #: Words that open a verb's object: 'retraining the model', 'rate-limiting us'.
 _OBJECT_STARTS = frozenset("the a an our their its this that these those it them us".split())
 
