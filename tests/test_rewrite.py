@@ -327,6 +327,10 @@ def test_after_a_possessive_a_verb_entry_reads_as_a_noun() -> None:
     assert translate("Friday's zorbship failed.", glossaries=layers).text == "Friday's release failed."
     assert translate("The old app? It's zorbship next week.", glossaries=layers).text == (
         "The old app? It's released next week.")
+    filling = org(term("zorbfill", "fill in", "catch-up load", pos=PartOfSpeech.VERB))  # a noun where one is written
+    assert translate("We started a zorbfill.", glossaries=filling).text == "We started a catch-up load."
+    assert translate("Zorbfill of the logs is done.", glossaries=filling).text == "Catch-up load of the logs is done."
+    assert translate("We zorbfilled the logs.", glossaries=filling).text == "We filled in the logs."
 
 
 def test_an_adjective_term_standing_for_a_noun_takes_a_noun_rendering() -> None:

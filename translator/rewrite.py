@@ -167,6 +167,8 @@ def plan(
                     # a noun is needed more than a change of word: 'a P1 and a P2' -> '...a pressing incident'
                     ranked = [*(r for r in renderings if agreement.ends_in_noun(r)), *ranked]
                 ranked.sort(key=lambda r: agreement.ends_in_noun(r) is not fit.adjective_as_noun)
+            if entry.pos is PartOfSpeech.VERB and fit.tag is None and _verb_as_noun(tokens, match.first, match.last):
+                ranked.sort(key=lambda r: not agreement.ends_in_noun(r))  # 'a backfill' -> 'a reload', not 'a fill in'
             if fit.noun_as_verb:  # 'retried': 'reattempted' reads as a verb, 'repeated try' does not
                 ranked.sort(key=lambda r: not agreement.is_verb(r))
                 if not agreement.is_verb(ranked[0]) and not _is_note(ranked[0], entry.source):
@@ -369,8 +371,18 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
 #: Words before an adjective term that show it stands for a noun: "a P1", "two P1s", "another SEV2".
 _DETERMINERS = frozenset("a an the one two three four five six seven eight nine ten another this that each every "
                          "any no our their its several multiple".split())
+#: Words before a verb term that make it a noun: 'a backfill', 'the deploy', 'our rollout'.
+_NOUN_MARKERS = frozenset("a an the this that our their its".split())
 #: Words after such a term that do not make it an adjective: "a P1 yesterday".
 _NOT_A_HEAD = frozenset("yesterday today tonight tomorrow overnight earlier later".split())
+
+
+def _verb_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """True when a verb term is written as a noun: after an article or possessive ('a backfill', 'our
+    rollout') or before 'of' ('backfill of the logs')."""
+    previous = tokens[first - 1].text.lower() if first else ""
+    following = tokens[last + 1].text.lower() if last + 1 < len(tokens) else ""
+    return previous in _NOUN_MARKERS or following == "of"
 
 
 def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
