@@ -153,6 +153,7 @@ def test_ledger_points_at_the_input_and_names_the_layer() -> None:
 def test_agreement_helpers() -> None:
     assert pluralize("full-time employee") == "full-time employees"
     assert pluralize("staff") == "staff"
+    assert pluralize("change put up for review") == "changes put up for review"  # the noun, not the particle
     assert inflect_verb("put live", "VBD") == "put live"
     assert verb_tag("rolled", "was") == "VBN" and verb_tag("rolled", "we") == "VBD"
     assert is_plural_noun("VMs") and not is_plural_noun("DNS") and not is_plural_noun("status")

@@ -160,6 +160,9 @@ def pluralize(phrase: str) -> str:
         if (i and word.lower() in _HEAD_BREAKS) or word.startswith("("):
             head = i - 1
             break
+    if head < len(words) - 1:  # 'change put up for review' -> 'changes put up for review'
+        while head and (words[head].lower() in PARTICLES or "NOUN" not in lemmas(words[head].lower())):
+            head -= 1
     stem, hyphen, word = words[head].rpartition("-")  # 'hang-up' -> 'hang-ups', 'line-item' -> 'line-items'
     if not word.isalpha() or word.lower() in _UNCOUNTABLE or is_plural_noun(word):
         return phrase
