@@ -204,6 +204,11 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
     assert translate("They have paused sales and restarted the shop.").text == (
         "They have paused sales. They have restarted the shop.")
     assert translate("We paused and restarted the shop.").text == "We paused and restarted the shop."  # one object
+    assert translate("Wait times are up 20% and 14 orders are stuck.").text == (
+        "Wait times are up 20%. 14 orders are stuck.")  # 'and' between two clauses, each with its own subject
+    for kept in ("We checked the tills and the orders that were stuck.", "We moved the stock and the tills to Leeds.",
+                 "It stalled when the feed stopped and the tills were slow."):
+        assert translate(kept).text == kept
 
 
 def test_a_pronoun_object_goes_inside_a_phrasal_verb_rendering() -> None:

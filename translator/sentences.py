@@ -17,6 +17,7 @@ _LABEL = "label"  # "Status: the pods..." -> "Status. The pods...", only after a
 _JOINT = "joint"  # "... broke the feed - the list missed ..." -> ". The list", between two clauses only
 _SPLICE = "splice"  # "Sales are up 4%, we ramp up Monday" -> ". We ramp", after a main clause only
 _SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
+_SECOND_SUBJECT = "second"  # "cost dropped 30% and the report is on time" -> ". The report is", two clauses
 #: Verbs whose -ing form after a comma says what the clause before brought about: ", causing delays"
 #: -> ". This caused delays"; ", leaving 40 orders stuck" -> ". This left 40 orders stuck". Only such
 #: verbs: in "we are on the bridge, watching the queue" the -ing form is no consequence.
@@ -37,6 +38,7 @@ _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
     (r",[ \t]+(?=(?:we|they)\b)", _SPLICE),
     (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
+    (r"[ \t]+and[ \t]+(?=(?:the|our|their|its|these|those|\d+)\b)", _SECOND_SUBJECT),
     (r",[ \t]+but[ \t]+", "But "),
     (r"[ \t]+but[ \t]+(?=(?:we|they|it)\b)", "But "),
     (r",[ \t]+so[ \t]+(?!that\b)", "So "),
@@ -72,6 +74,9 @@ _AUXILIARIES = frozenset("is are was were has have had will would can could shou
 #: Words that open a clause which cannot stand alone ("If it holds, we ramp up").
 _SUBORDINATORS = frozenset("if when once after before as since while although though because until unless whether "
                            "where so".split())
+#: Words that show a noun phrase goes on into a clause of its own, not to its verb: 'the alerts that
+#: were firing', 'the vendor to fix it'.
+_NOT_A_SUBJECT = frozenset("that which who whom whose where when if because to".split())
 _BE_OR_NOT = frozenset("is are was were be been being not isn't wasn't aren't weren't".split())
 _OPENERS = {f"b{i}": opener for i, (_, opener) in enumerate(_CLAUSE_BREAKS)}
 #: A list item's marker: "-", "*", "\u2022", "1." or "1)".
@@ -101,6 +106,13 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
         if opener in (_LABEL, _JOINT):
             if not ((opener == _LABEL and _label_before_clause(text, start, end))
                     or (text[end].islower() and _joins_clauses(text, clause, end))):
+                continue
+            opener = ""
+        elif opener == _SECOND_SUBJECT:
+            # Not after 'when', 'if'...: in 'it stalled when X would stop and the timer would skip it' the
+            # second clause belongs to the first.
+            if not _has_verb(clause) or not _SUBORDINATORS.isdisjoint(clause.lower().split()) \
+                    or not _opens_with_clause(_rest_of_sentence(text, end)):
                 continue
             opener = ""
         elif opener == _SPLICE:
@@ -143,6 +155,18 @@ def _has_verb(clause: str) -> bool:
     """A finite verb that shows a clause: an auxiliary, or a lower-case word in the simple past."""
     words = clause.split()
     return any(w.lower() in _AUXILIARIES or (w.islower() and _is_simple_past(w)) for w in words)
+
+
+def _opens_with_clause(words: str) -> bool:
+    """True when a subject and its auxiliary open the words: 'the report is late', '14 changes are
+    blocked'; not 'the cache to the new cluster', nor 'the alerts that were firing'."""
+    for word in words.split()[:8]:
+        lower = word.lower().strip(",;:")
+        if lower in _AUXILIARIES:
+            return True
+        if lower in _NOT_A_SUBJECT or word[-1:] in ",;:":
+            return False
+    return False
 
 
 def _completes_the_verb(clause: str) -> bool:
