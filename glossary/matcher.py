@@ -83,10 +83,10 @@ class _Trie:
                 j += 1
                 continue
             frontier = [child for node in frontier for k in token_keys_j if (child := node.children.get(k))]
-            # After 'when', 'because'... a noun term whose last word is written as a past verb ('when CPU
-            # spiked' for 'CPU spike') is a clause that needs its verb: shorter terms read it instead
-            # ('when the processor jumped'). A hyphenated 'thin-provisioned' is an adjective.
-            verb_ending = (replaces and j > i and bool(frontier) and bool(keys[j - 1]) and _opens_clause(keys, i)
+            # A noun term whose last word is written as a past verb ('CPU spiked' for 'CPU spike', 'server
+            # logged' for 'server logs') is a clause that needs its verb: shorter terms read it instead ('the
+            # processor jumped'). One the glossary writes so ('OOM-killed', 'thin-provisioned') still matches.
+            verb_ending = (replaces and j > i and bool(frontier) and bool(keys[j - 1])
                            and is_past_participle(written := token_keys_j[0].lstrip(CAPS_PREFIX)))
             admitted = next((e for node in frontier for e in node.entries if context.admits(e) and not (
                 e.pos is PartOfSpeech.NOUN and j > i and (
@@ -117,19 +117,8 @@ def _inflected_verb(word: str) -> bool:
     return not word.endswith("ing") and word not in found.get("VERB", (word,)) and not found.get("NOUN")
 
 
-#: Words after which a clause, with its verb, follows: 'went down when traffic spiked'.
-_CLAUSE_OPENERS = frozenset("when after because as until since if once while and but so before".split())
 #: The last words of phrasal verbs whose nouns are written alike ('stand-up', 'rollback', 'backup').
 _PARTICLES = frozenset("up down out in off over back on".split())
-_DETERMINERS = frozenset("the a an our their its his her this that these those".split())
-
-
-def _opens_clause(keys: Sequence[tuple[str, ...]], i: int) -> bool:
-    """True when the words before token `i` (a determiner aside) open a clause."""
-    i -= 1
-    if i >= 0 and keys[i] and keys[i][-1] in _DETERMINERS:
-        i -= 1
-    return i >= 0 and bool(keys[i]) and keys[i][-1] in _CLAUSE_OPENERS
 
 
 def _senses(entries: tuple[Entry, ...], entry: Entry) -> tuple[Entry, ...]:

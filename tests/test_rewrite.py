@@ -351,9 +351,12 @@ def test_an_adjective_term_standing_for_a_noun_takes_a_noun_rendering() -> None:
         "We had an urgent incident and a pressing incident last week.")
 
 
-def test_after_when_a_noun_term_ending_in_a_past_verb_is_a_clause_with_its_verb() -> None:
+def test_a_noun_term_ending_in_a_past_verb_is_a_clause_with_its_verb() -> None:
     layers = org(term("disk spike", "sudden overload"), term("disk", "storage"),
                  term("spike", "jump", pos=PartOfSpeech.VERB))
     assert translate("It failed when the disk spiked.", glossaries=layers).text == "It failed when the storage jumped."
-    assert translate("Disk spiked at 10:00.", glossaries=layers).text == "Sudden overload at 10:00."  # a headline
+    assert translate("Disk spiked at 10:00.", glossaries=layers).text == "Storage jumped at 10:00."
+    logs = org(term("server logs", "activity records"), term("log", "record", pos=PartOfSpeech.VERB))
+    assert translate("The server logged an error.", glossaries=logs).text == "The server recorded an error."
+    assert translate("The server logs filled up.", glossaries=logs).text == "The activity records filled up."
     assert translate("It failed after a disk spike.", glossaries=layers).text == "It failed after a sudden overload."
