@@ -368,13 +368,14 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     return _Fit(plural, tag, capital, noun_as_verb, adjective_as_noun, tense)
 
 
-#: Words before an adjective term that show it stands for a noun: "a P1", "two P1s", "another SEV2".
+#: Determiners and counts: before an adjective or verb term they show it stands for a noun ("a P1", "two P1s",
+#: "a backfill"); after a verb, its object ("retraining the model").
 _DETERMINERS = frozenset("a an the one two three four five six seven eight nine ten another this that each every "
                          "any no our their its several multiple".split())
-#: Words before a verb term that make it a noun: 'a backfill', 'the deploy', 'our rollout'.
-_NOUN_MARKERS = frozenset("a an the this that our their its".split())
 #: Words after such a term that do not make it an adjective: "a P1 yesterday".
 _NOT_A_HEAD = frozenset("yesterday today tonight tomorrow overnight earlier later".split())
+#: Words that open a verb's object: 'retraining the model', 'rate-limiting us'.
+_OBJECT_STARTS = _OBJECT_PRONOUNS | _DETERMINERS
 
 
 def _verb_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
@@ -382,7 +383,7 @@ def _verb_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
     rollout') or before 'of' ('backfill of the logs')."""
     previous = tokens[first - 1].text.lower() if first else ""
     following = tokens[last + 1].text.lower() if last + 1 < len(tokens) else ""
-    return previous in _NOUN_MARKERS or following == "of"
+    return previous in _DETERMINERS or following == "of"
 
 
 def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
@@ -406,8 +407,6 @@ def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
 _NEGATIONS_AND_ADVERBS = frozenset("not n't never also already just still now then only since".split())
 _MODALS = frozenset("will would 'd can could should must may might shall do does did".split())
 _SUBJECTS_OR_HAVE = frozenset("we they i he she have has had 've".split())
-#: Words that open a verb's object: 'retraining the model', 'rate-limiting us'.
-_OBJECT_STARTS = frozenset("the a an our their its this that these those it them us".split())
 
 
 def _is_ly_adverb(lower: str) -> bool:
