@@ -357,8 +357,9 @@ def test_real_minilm_suggests_related_entries() -> None:
     result = analyze("Our Grafana alertrules flapped overnight.", models=ModelStage(embedder=embedder))
     assert result.suggestions, result.unknown_jargon
     suggested = {s.lower() for terms in result.suggestions.values() for s in terms}
-    assert suggested & {"alerting system", "alert rule", "monitoring system", "alert fatigue", "flapping", "alert",
-                        "dashboard", "observability", "pager", "paging", "on-call"}, suggested
+    # Entries about alerting or monitoring, whichever the glossary holds ('alert rule', 'alert routing', 'paging').
+    topical = ("alert", "monitor", "pag", "on-call", "flap", "dashboard", "observab")
+    assert any(word in s for s in suggested for word in topical), suggested
 
 
 def test_protect_never_masks_inside_a_marker_or_a_longer_fact() -> None:
