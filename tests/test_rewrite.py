@@ -46,6 +46,7 @@ def test_verbs_take_the_tense_of_the_term() -> None:
     hyphenated = org(term("re-tune", "readjust", pos=PartOfSpeech.VERB))  # the tense is in the last part
     assert translate("We re-tuned it.", glossaries=hyphenated).text == "We readjusted it."
     assert translate("It was not frobnicated.", glossaries=layers).text == "It was not undone."  # past 'not'
+    assert translate("We repro'd the bug.").text == "We recreated the bug."  # chat shorthand for the past
     assert translate("It wasn't quickly frobnicated.", glossaries=layers).text == "It wasn't quickly undone."
     hyphenated_rendering = org(term("reindex", "re-sort", pos=PartOfSpeech.VERB))
     assert translate("Rows were reindexed.", glossaries=hyphenated_rendering).text == "Rows were re-sorted."

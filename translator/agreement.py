@@ -61,6 +61,8 @@ def verb_tag(word: str, previous: str, known_verb: bool = False) -> str | None:
     if any(c.isupper() for c in word[1:]):
         return None
     lower = word.lower()
+    if lower.endswith(("'d", "’d")) and len(lower) > 3:  # chat shorthand: "repro'd", "ack'd"
+        return "VBN" if previous.lower() in _PERFECT_OR_PASSIVE else "VBD"
     verbs = lemmas(lower).get("VERB") or ((lower,) if known_verb else ())
     if not verbs:
         return None
