@@ -233,6 +233,15 @@ def test_a_near_tie_keeps_the_rendering_the_glossary_prefers() -> None:
     assert result.text == "We filed an outage report today."
 
 
+def test_the_scorer_is_not_offered_a_noun_where_a_noun_term_is_used_as_a_verb() -> None:
+    layers = [Layer("glossary:test", (Entry(source="retry", renderings=("repeat try", "reattempt", "redo"),
+                                            explanation="Trying again."),))]
+    scorer = Prefers("try")
+    ranked = translate("Clients retried 3 times.", glossaries=layers, models=ModelStage(scorer=scorer))
+    assert ranked.text == "Clients reattempted 3 times."  # 'repeat try' in a verb's place would not read
+    assert all("try" not in candidate for ask in scorer.asked for _, conts in ask for candidate in conts)
+
+
 def test_the_scorer_is_not_offered_a_rendering_that_echoes_a_neighbour() -> None:
     layers = [Layer("glossary:test", (Entry(source="zorblet", renderings=("incident report", "outage note"),
                                             explanation="A report."),))]

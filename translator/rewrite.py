@@ -170,11 +170,11 @@ def plan(
             if entry.pos is PartOfSpeech.VERB and fit.tag is None and _verb_as_noun(tokens, match.first, match.last):
                 ranked.sort(key=lambda r: not agreement.ends_in_noun(r))  # 'a backfill' -> 'a reload', not 'a fill in'
             if fit.noun_as_verb:  # 'retried': 'reattempted' reads as a verb, 'repeated try' does not
-                ranked.sort(key=lambda r: not agreement.is_verb(r))
-                if not agreement.is_verb(ranked[0]) and not _is_note(ranked[0], entry.source):
-                    # No verb to put in ('can be data lookup'): the term stays.
+                verbs = [r for r in ranked if agreement.is_verb(r) or _is_note(r, entry.source)]
+                if not verbs:  # No verb to put in ('can be data lookup'): the term stays.
                     result.kept_jargon.append(original)
                     continue
+                ranked = verbs  # nor may a ranker pick a noun in a verb's place
             used.setdefault(ranked[0], entry)
             following = tokens[match.last + 1] if match.last + 1 < len(tokens) else None
             written_before = _word_written_before(text, match.start) if previous[0] != match.first - 1 else ""
