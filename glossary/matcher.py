@@ -11,12 +11,12 @@ from glossary.entry import Direction, Entry, PartOfSpeech, SensedEntry
 from glossary.layers import Layer, LayerStack
 from glossary.tokens import (
     CAPS_PREFIX,
+    PARTICLES,
     SKIPPED,
     Token,
     is_past_participle,
     lemmas,
     pattern_key,
-    pattern_keys,
     token_keys,
     tokenize,
 )
@@ -59,12 +59,13 @@ class _Trie:
         self.lookups: dict[str, tuple[Match | None]] = {}
         for entry in entries:
             for form in entry.forms:
+                words = [t.text for t in tokenize(form) if t.text not in SKIPPED]
                 node = self.root
-                for key in pattern_keys(form):
+                for key in map(pattern_key, words):  # pattern_keys(form), from the one tokenization
                     node = node.children.setdefault(key, _Node())
                 if node is not self.root and entry not in node.entries:
                     node.entries = _senses(node.entries, entry)
-                    *lead, last = (t.text.lower() for t in tokenize(form) if t.text not in SKIPPED)
+                    *lead, last = (word.lower() for word in words)
                     node.last_words |= {last}
                     node.lead_words |= {tuple(lead)}
 
@@ -105,7 +106,7 @@ def _leads_as_written(keys: Sequence[tuple[str, ...]], i: int, j: int, node: _No
     written = tuple(k[0].lstrip(CAPS_PREFIX) for k in keys[i:j] if k)
     if written in node.lead_words:
         return True
-    particle = not node.last_words.isdisjoint(_PARTICLES)
+    particle = not node.last_words.isdisjoint(PARTICLES)  # a phrasal verb's noun: 'stand-up', 'rollback'
     return any(all(w == word or not (_inflected_verb(w) or (particle and w.endswith("ing")))
                    for w, word in zip(written, lead, strict=True))
                for lead in node.lead_words if len(lead) == len(written))
@@ -115,10 +116,6 @@ def _inflected_verb(word: str) -> bool:
     """'stood', 'rolled': a verb's past that is no noun ('payments' is); -ing forms are read as nouns."""
     found = lemmas(word)
     return not word.endswith("ing") and word not in found.get("VERB", (word,)) and not found.get("NOUN")
-
-
-#: The last words of phrasal verbs whose nouns are written alike ('stand-up', 'rollback', 'backup').
-_PARTICLES = frozenset("up down out in off over back on".split())
 
 
 def _senses(entries: tuple[Entry, ...], entry: Entry) -> tuple[Entry, ...]:
