@@ -29,6 +29,9 @@ finally:
 ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
 #: Tokens that carry no meaning for matching: "on-call" matches "on call".
 SKIPPED = frozenset({"-", "–"})
+#: Particles of phrasal verbs ('fence it off'); the last word of nouns written like them ('stand-up',
+#: 'hang-ups', 'sign-ins').
+PARTICLES = frozenset("up in out off on down over back away".split())
 #: spaCy splits contractions ("can't" -> "ca", "n't"); these map the pieces back to words.
 CONTRACTIONS = {"ca": "can", "n't": "not", "wo": "will", "'re": "be", "'m": "be", "'ve": "have", "'ll": "will"}
 CAPS_PREFIX = "^"

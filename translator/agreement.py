@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from lemminflect import getAllLemmas, getInflection
 
-from glossary.tokens import ACRONYM_PLURAL, lemmas, verb_forms
+from glossary.tokens import ACRONYM_PLURAL, PARTICLES, lemmas, verb_forms
 
 #: Words after which a phrase's head noun has ended ("copy *of* the database").
 _HEAD_BREAKS = frozenset(
@@ -23,9 +23,6 @@ _UNCOUNTABLE = frozenset(
     "staff software hardware data information equipment feedback downtime traffic storage capacity "
     "access memory compute spend research evidence advice".split()
 )
-#: Particles of phrasal verbs ('fence it off'); as the last part of a hyphenated noun they take a
-#: plain 's' ('hang-ups', 'sign-ins').
-PARTICLES = frozenset("up in out off on down over back away".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
 
 

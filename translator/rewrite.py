@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary import Entry, Match, Mode, PartOfSpeech
-from glossary.tokens import ACRONYM_PLURAL, CONTRACTIONS, SKIPPED, Token, in_dictionary, is_noun, lemmas, token_keys
+from glossary.tokens import (
+    ACRONYM_PLURAL,
+    CONTRACTIONS,
+    PARTICLES,
+    SKIPPED,
+    Token,
+    in_dictionary,
+    is_noun,
+    lemmas,
+    token_keys,
+)
 from translator import agreement, readability, sentences
 from translator.edits import Edit
 from translator.facts import Fact, numbers
@@ -288,13 +298,13 @@ _OBJECT_PRONOUNS = frozenset({"it", "them", "us", "me", "him", "her", "you"})
 def _takes_object_inside(candidates: Sequence[str], text: str, end: int, following: Token) -> bool:
     """True when a pronoun object follows the term and the chosen rendering is a phrasal verb."""
     return (following.text in _OBJECT_PRONOUNS and text[end: following.start] == " "
-            and candidates[0].rpartition(" ")[2] in agreement.PARTICLES)
+            and candidates[0].rpartition(" ")[2] in PARTICLES)
 
 
 def _object_inside(rendering: str, pronoun: str) -> str:
     """'fenced off' + 'it' -> 'fenced it off'; a rendering with no particle just gains the pronoun."""
     head, _, last = rendering.rpartition(" ")
-    return f"{head} {pronoun} {last}" if head and last in agreement.PARTICLES else f"{rendering} {pronoun}"
+    return f"{head} {pronoun} {last}" if head and last in PARTICLES else f"{rendering} {pronoun}"
 
 
 def _is_note(rendering: str, source: str) -> bool:
@@ -426,8 +436,6 @@ _SUBJECT_PRONOUNS = frozenset("it that there what who he she this which where he
 _SUBJECT_PRONOUNS_PLAIN = frozenset("we they i he she it you".split())
 #: Words that put a sentence in the past ('cut' after 'we' is past in 'we cut over last night').
 _PAST_MARK = re.compile(r"\b(?:was|were|wasn't|weren't|had|did|didn't|yesterday|last|ago|earlier)\b", re.IGNORECASE)
-
-
 
 
 def _possessive(tokens: Sequence[Token], index: int) -> bool:
