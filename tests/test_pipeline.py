@@ -133,3 +133,14 @@ def test_an_entry_with_context_words_applies_only_where_one_is_present() -> None
     assert everyday.text == "The warehouse in Leeds shipped 400 parcels." and everyday.terms == []
     with pytest.raises(ValueError, match="single words"):
         SensedEntry(source="index", renderings=("lookup list",), explanation="x", context=("slow query",))
+
+
+def test_an_acronym_the_text_spells_out_keeps_the_texts_meaning() -> None:
+    entry = TermOverride(source="ZNI", target="network add-on", note="Zorb Network Interface: links units.")
+    own = translate("Zorb Networks Inc (ZNI) signed the deal. The ZNI team starts Monday.", terms=[entry])
+    assert own.text == "Zorb Networks Inc (ZNI) signed the deal. The ZNI team starts Monday." and own.terms == []
+    assert own.unknown_jargon == []  # spelled out in the text: nothing left to explain
+    same = translate("Their Zorb Networking Interface (ZNI) failed; the ZNI restarted.", terms=[entry])
+    assert same.text.count("network add-on") == 2  # the text means what the glossary means
+    plain = translate("The ZNI failed at 09:00.", terms=[entry])
+    assert plain.text == "The network add-on failed at 09:00."

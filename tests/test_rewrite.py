@@ -210,6 +210,10 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
     for kept in ("We checked the tills and the orders that were stuck.", "We moved the stock and the tills to Leeds.",
                  "It stalled when the feed stopped and the tills were slow."):
         assert translate(kept).text == kept
+    assert translate("The feed stopped, and we restarted it.").text == "The feed stopped. We restarted it."
+    assert translate("The feed stopped, and the tills were slow.").text == "The feed stopped. The tills were slow."
+    kept = "We set up a link between the shop, and a bank."  # two nouns, not two clauses
+    assert translate(kept).text == kept
 
 
 def test_a_pronoun_object_goes_inside_a_phrasal_verb_rendering() -> None:

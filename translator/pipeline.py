@@ -16,6 +16,7 @@ from glossary.tokens import Token, tokenize
 from models.base import Embedder, Generator, Scorer
 from translator import agreement, guard, ranking, readability, rewrite, scope
 from translator import brief as briefs
+from translator.definitions import local_acronyms, means_otherwise
 from translator.document import Document, Format, parse
 from translator.edits import Edit, apply
 from translator.errors import InputTooLarge, TranslatorError
@@ -147,12 +148,14 @@ class _Analysed:
         )
 
     def _match(self, text: str, tokens: Sequence[Token], covered: list[bool]) -> list[Match]:
-        """Glossary matches outside facts and names; marks the tokens they cover in ``covered``."""
+        """Glossary matches outside facts and names; marks the tokens they cover in ``covered``. An acronym
+        the text spells out as something else than the glossary's meaning is left as written."""
         matches = [m for m in self.matcher.find(tokens, covered) if not _inside_compound(text, m.start, m.end)]
+        defined = local_acronyms(text) if "(" in text else {}
         for m in matches:
             for k in range(m.first, m.last + 1):
                 covered[k] = True
-        return matches
+        return [m for m in matches if not _defined_otherwise(text[m.start: m.end], m.entry, defined)]
 
     def jargon_in(self, text: str) -> dict[str, str]:
         """The jargon in a plain ``text`` (the glossary entries to replace or forbid that match, style
@@ -205,6 +208,11 @@ class _Analysed:
         return ReadabilityScore(
             grade=stats.grade, jargon_pct=readability.jargon_pct(self.jargon_words + self.unknown_words, stats.words)
         )
+
+
+def _defined_otherwise(written: str, entry: Entry, defined: dict[str, str]) -> bool:
+    long = defined.get(written.removesuffix("s"))
+    return long is not None and means_otherwise(long, entry)
 
 
 def _inside_compound(text: str, start: int, end: int) -> bool:

@@ -18,6 +18,7 @@ _JOINT = "joint"  # "... broke the feed - the list missed ..." -> ". The list", 
 _SPLICE = "splice"  # "Sales are up 4%, we ramp up Monday" -> ". We ramp", after a main clause only
 _SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
 _SECOND_SUBJECT = "second"  # "cost dropped 30% and the report is on time" -> ". The report is", two clauses
+_AND_SUBJECT = "and"  # "the disk filled, and the team restarted it" -> ". The team", each side with a verb
 #: Verbs whose -ing form after a comma says what the clause before brought about: ", causing delays"
 #: -> ". This caused delays"; ", leaving 40 orders stuck" -> ". This left 40 orders stuck". Only such
 #: verbs: in "we are on the bridge, watching the queue" the -ing form is no consequence.
@@ -35,7 +36,7 @@ _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     (r"[ \t]*;[ \t]+", ""),
     (r":[ \t]+(?=[A-Za-z])", _LABEL),
     (r"[ \t]+[-\u2013\u2014][ \t]+(?=[a-z])", _JOINT),
-    (rf",[ \t]+and[ \t]+(?={_SUBJECT})", ""),
+    (rf",[ \t]+and[ \t]+(?={_SUBJECT})", _AND_SUBJECT),
     (r",[ \t]+(?=(?:we|they)\b)", _SPLICE),
     (r"[ \t]+and[ \t]+(?=(?:we|they)\b)", ""),
     (r"[ \t]+and[ \t]+(?=(?:the|our|their|its|these|those|\d+)\b)", _SECOND_SUBJECT),
@@ -70,6 +71,8 @@ _REPEATABLE_SUBJECTS = frozenset(
 #: Where the part of a sentence that a colon or dash follows begins: "X is key - the main lesson: ..."
 _LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
 _HAVE = frozenset({"have", "has", "had"})
+#: Words that open a clause as its subject, whatever verb follows ('we find out', 'some wait').
+_PRONOUNS = frozenset("we they it he she i you some most all".split())
 _AUXILIARIES = frozenset("is are was were has have had will would can could should must did does".split())
 #: Words that open a clause which cannot stand alone ("If it holds, we ramp up").
 _SUBORDINATORS = frozenset("if when once after before as since while although though because until unless whether "
@@ -113,6 +116,11 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
             # second clause belongs to the first.
             if not _has_verb(clause) or not _SUBORDINATORS.isdisjoint(clause.lower().split()) \
                     or not _opens_with_clause(_rest_of_sentence(text, end)):
+                continue
+            opener = ""
+        elif opener == _AND_SUBJECT:  # 'between X, and a bank' joins two nouns, not two clauses
+            rest = _rest_of_sentence(text, end)
+            if not (_has_verb(rest) or rest.split(" ", 1)[0].lower() in _PRONOUNS):
                 continue
             opener = ""
         elif opener == _SPLICE:
