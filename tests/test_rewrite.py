@@ -216,6 +216,20 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
     assert translate(kept).text == kept
 
 
+def test_a_long_sentence_splits_before_an_after_clause_a_cause_or_a_second_aux_verb() -> None:
+    assert translate("The shop site was down for 26 minutes this morning after a bad rule wiped the price list.").text \
+        == "The shop site was down for 26 minutes this morning. This happened after a bad rule wiped the price list."
+    assert translate("Shop costs jumped 60% week over week, driven by searches from the new tool.").text == (
+        "Shop costs jumped 60% week over week. This was driven by searches from the new tool.")
+    assert translate("We've moved the tills off the old network in Leeds and are testing the rest.").text == (
+        "We've moved the tills off the old network in Leeds. We are testing the rest.")
+    for kept in ("The shop closed after a bad rule wiped the price list.",  # short: one sentence reads fine
+                 "Orders at the Leeds shop were slow all morning after last week's price update.",  # no clause
+                 "The fix went out at 10:00 on Monday, a day and a half after the shop went down.",  # a time span
+                 "We moved the tills and will test the rest."):  # short
+        assert translate(kept).text == kept
+
+
 def test_a_pronoun_object_goes_inside_a_phrasal_verb_rendering() -> None:
     layers = org(term("zorbcordon", "fence off", pos=PartOfSpeech.VERB))
     result = translate("We zorbcordoned it at 10:00 and will zorbcordon them later.", glossaries=layers)

@@ -19,6 +19,8 @@ _SPLICE = "splice"  # "Sales are up 4%, we ramp up Monday" -> ". We ramp", after
 _SUBJECT_AGAIN = "subject"  # " and restarted" -> ". We restarted", after a sentence that opens with "We"
 _SECOND_SUBJECT = "second"  # "cost dropped 30% and the report is on time" -> ". The report is", two clauses
 _AND_SUBJECT = "and"  # "the disk filled, and the team restarted it" -> ". The team", each side with a verb
+_SUBJECT_AUX = "aux"  # "We cut it off and are rebuilding" -> ". We are rebuilding", after "We" or "They"
+_AFTER = "after"  # "... down for 26 minutes after a bad rule cleared it" -> ". This happened after a bad rule"
 #: Verbs whose -ing form after a comma says what the clause before brought about: ", causing delays"
 #: -> ". This caused delays"; ", leaving 40 orders stuck" -> ". This left 40 orders stuck". Only such
 #: verbs: in "we are on the bridge, watching the queue" the -ing form is no consequence.
@@ -49,6 +51,9 @@ _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
     *((rf",[ \t]+{ing}[ \t]+", f"This {{{past}|{present}}} ") for ing, past, present in _RESULTS),
     (rf",?[ \t]+and[ \t]+then[ \t]+(?={_SUBJECT})", "Then "),
     (r",?[ \t]+and[ \t]+(?=[a-z]+ed\b)", _SUBJECT_AGAIN),
+    (r",?[ \t]+and[ \t]+(?=(?:are|will|can|must)[ \t])", _SUBJECT_AUX),
+    (r",?[ \t]+(?=after[ \t])", _AFTER),
+    (r",[ \t]+(?=(?:driven|caused|triggered|prompted)[ \t]+by\b)", "This {was|is} "),
 )
 #: All of them in one scan. Each break is looked for ahead of a position, so that breaks that
 #: overlap are all found; at one position the first that matches wins. Each begins with spaces and
@@ -56,7 +61,7 @@ _CLAUSE_BREAKS: tuple[tuple[str, str], ...] = (
 _CLAUSE_BREAK = re.compile(
     # The second look-ahead passes only what could start a break, so that the alternatives are not
     # all tried at every space between two words.
-    r"(?<=[A-Za-z0-9)%])(?=[ \t]*[;:,]|[ \t]+(?:and|but|because|due|[-\u2013\u2014])[ \t])(?="
+    r"(?<=[A-Za-z0-9)%])(?=[ \t]*[;:,]|[ \t]+(?:and|but|because|due|after|[-\u2013\u2014])[ \t])(?="
     + "|".join(f"(?P<b{i}>{p}(?=[A-Za-z0-9]))" for i, (p, _) in enumerate(_CLAUSE_BREAKS))
     + ")"
 )
@@ -71,6 +76,13 @@ _REPEATABLE_SUBJECTS = frozenset(
 #: Where the part of a sentence that a colon or dash follows begins: "X is key - the main lesson: ..."
 _LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
 _HAVE = frozenset({"have", "has", "had"})
+#: A clause shorter than this stays whole before "after" or "and will": short sentences need no split.
+_LONG_CLAUSE = 8
+#: Words that make 'after' part of a time span: 'a day and a half after', 'shortly after'.
+_TIME_BEFORE_AFTER = frozenset("second seconds minute minutes hour hours day days week weeks month months year years "
+                               "half shortly soon long right just only immediately straight".split())
+#: Words that open the subject of a clause after 'after': 'after a bad rule cleared it'.
+_DETERMINERS = frozenset("a an the our its their this that these those his her we they it".split())
 #: Words that open a clause as its subject, whatever verb follows ('we find out', 'some wait').
 _PRONOUNS = frozenset("we they it he she i you some most all".split())
 _AUXILIARIES = frozenset("is are was were has have had will would can could should must did does".split())
@@ -135,6 +147,20 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
                 continue
             perfect = clause.split(" ", 2)[1:2]  # 'We have patched X and rebooted' -> 'We have rebooted'
             opener = subject.capitalize() + " " + (perfect[0] + " " if perfect and perfect[0] in _HAVE else "")
+        elif opener == _SUBJECT_AUX:
+            subject = re.split(r"['\u2019]", clause.split(" ", 1)[0])[0]  # "We've cut X and are" -> "We are"
+            if subject.capitalize() not in _REPEATABLE_SUBJECTS or len(clause.split()) < _LONG_CLAUSE:
+                continue
+            opener = subject.capitalize() + " "
+        elif opener == _AFTER:
+            # Only a long sentence, and only before a clause of its own: 'after a bad rule cleared it', not
+            # 'after last week's upgrade' nor 'after killing the job'.
+            rest = _rest_of_sentence(text, end)
+            words = clause.split()
+            if (len(words) < _LONG_CLAUSE or words[-1].lower() in _TIME_BEFORE_AFTER or not _has_verb(clause)
+                    or not _opens_with_subject_and_verb(rest)):
+                continue
+            opener = "This happened "
         elif "{" in opener:
             if _completes_the_verb(clause):  # 'was mostly due to': not a second clause
                 continue
@@ -171,6 +197,20 @@ def _opens_with_clause(words: str) -> bool:
     for word in words.split()[:8]:
         lower = word.lower().strip(",;:")
         if lower in _AUXILIARIES:
+            return True
+        if lower in _NOT_A_SUBJECT or word[-1:] in ",;:":
+            return False
+    return False
+
+
+def _opens_with_subject_and_verb(words: str) -> bool:
+    """True when the words after 'after' are a clause: 'a bad rule cleared it', 'its error rate rose'."""
+    head = words.split()[1:9]  # past 'after'
+    if not head or head[0].lower() not in _DETERMINERS:
+        return False
+    for word in head[1:]:
+        lower = word.lower().strip(",;:")
+        if lower in _AUXILIARIES or (word.islower() and _is_simple_past(lower)):
             return True
         if lower in _NOT_A_SUBJECT or word[-1:] in ",;:":
             return False
