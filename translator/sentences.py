@@ -203,6 +203,12 @@ def _opens_with_clause(words: str) -> bool:
     return False
 
 
+def _opens_a_list(words: str) -> bool:
+    """True when the words are a list of things, not a clause: 'idle servers, unused disks and backups'."""
+    items = words.split(",")
+    return (len(items) > 2 or (len(items) == 2 and " and " in items[1])) and not _has_verb(words)
+
+
 def _opens_with_subject_and_verb(words: str) -> bool:
     """True when the words after 'after' are a clause: 'a bad rule cleared it', 'its error rate rose'."""
     head = words.split()[1:9]  # past 'after'
@@ -263,8 +269,9 @@ def _label_before_clause(text: str, colon: int, after: int) -> bool:
     if not label or not label[0].isupper() or label.lower() in _REPLY_PREFIXES:
         return False
     words = len(label.split())
+    rest = _rest_of_sentence(text, after)
     if words <= 3 and text[after].islower():
-        return True
+        return not _opens_a_list(rest)
     # The clause needs a subject before its verb: in 'expired cards on two tills' that word opens a noun phrase.
-    clause = _rest_of_sentence(text, after).split(" ", 1)
+    clause = rest.split(" ", 1)
     return words <= 8 and not _has_verb(label) and len(clause) == 2 and _has_verb(clause[1])
