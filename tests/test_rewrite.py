@@ -134,6 +134,9 @@ def test_rendering_chosen_by_context_avoids_echoing_a_neighbour() -> None:
     only = org(term("zsid", "Wi-Fi network name"))  # its only rendering loses the word said just before it
     assert translate("The Wi-Fi zsid changed.", glossaries=only).text == "The Wi-Fi network name changed."
     assert translate("The zsid changed.", glossaries=only).text == "The Wi-Fi network name changed."
+    # The word before may itself be a rendering, and in the plural: 'shop tests' + 'test reach'.
+    pair = org(term("zorbsuite", "shop tests"), term("zorbcover", "test reach"))
+    assert translate("The zorbsuite zorbcover is 54%.", glossaries=pair).text == "The shop tests reach is 54%."
 
 
 def test_explain_keeps_the_term_and_adds_its_explanation() -> None:
@@ -244,6 +247,7 @@ def test_a_colon_or_dash_between_two_clauses_ends_a_sentence() -> None:
     assert translate("The change broke the feed - the list was missing their address.").text == (
         "The change broke the feed. The list was missing their address.")
     for text in ("We need three things: money and time.", "Cause of the delay: expired cards on two tills.",
+                 "Main causes: idle tills in the Leeds shop, unused card readers, and late deliveries.",
                  "Sales are fine - mostly online."):
         assert translate(text).text == text
 

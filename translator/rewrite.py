@@ -187,7 +187,9 @@ def plan(
                 ranked = verbs  # nor may a ranker pick a noun in a verb's place
             used.setdefault(ranked[0], entry)
             following = tokens[match.last + 1] if match.last + 1 < len(tokens) else None
-            written_before = _word_written_before(text, match.start) if previous[0] != match.first - 1 else ""
+            written_before = _word_written_before(text, match.start)
+            if written_before and previous[0] == match.first - 1:  # what the reader sees there: its rendering
+                written_before = previous[1].rpartition(" ")[2]
             candidates = list(dict.fromkeys(
                 _annotated(r, entry.source, original, fit)
                 or _after(written_before, _before(fit(r), following.text if following else ""))
@@ -287,9 +289,10 @@ def _word_written_before(text: str, start: int) -> str:
 
 def _after(written_before: str, rendering: str) -> str:
     """A rendering whose first word the word before says already loses it: 'Wi-Fi SSID' -> 'Wi-Fi network
-    name', not 'Wi-Fi Wi-Fi network name'."""
+    name', not 'Wi-Fi Wi-Fi network name'; 'repeat tests test reach' -> 'repeat tests reach'."""
     first, _, rest = rendering.partition(" ")
-    return rest if rest and first.lower() == written_before.lower() else rendering
+    before = written_before.lower()
+    return rest if rest and first.lower() in (before, before.removesuffix("s")) else rendering
 
 
 _OBJECT_PRONOUNS = frozenset({"it", "them", "us", "me", "him", "her", "you"})
