@@ -144,3 +144,8 @@ def test_an_acronym_the_text_spells_out_keeps_the_texts_meaning() -> None:
     assert same.text.count("network add-on") == 2  # the text means what the glossary means
     plain = translate("The ZNI failed at 09:00.", terms=[entry])
     assert plain.text == "The network add-on failed at 09:00."
+
+
+def test_a_severity_written_after_the_word_incident_reads_as_one_noun() -> None:
+    assert translate("Incident SEV2 resolved at 14:32.").text == "Serious incident resolved at 14:32."
+    assert translate("Incident P-1 opened at 09:00.").text == "Urgent incident opened at 09:00."
