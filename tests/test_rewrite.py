@@ -226,6 +226,11 @@ def test_a_long_sentence_splits_before_an_after_clause_a_cause_or_a_second_aux_v
         "Shop costs jumped 60% week over week. This was driven by searches from the new tool.")
     assert translate("We've moved the tills off the old network in Leeds and are testing the rest.").text == (
         "We've moved the tills off the old network in Leeds. We are testing the rest.")
+    # A list of actions that now ends its sentence closes with 'and'.
+    assert translate("We have closed the Leeds shop, moved the tills, and are testing the rest.").text == (
+        "We have closed the Leeds shop and moved the tills. We are testing the rest.")
+    assert translate("We paused the feed for the Leeds shop, moved the tills and restarted the shop.").text == (
+        "We paused the feed for the Leeds shop and moved the tills. We restarted the shop.")
     for kept in ("The shop closed after a bad rule wiped the price list.",  # short: one sentence reads fine
                  "Orders at the Leeds shop were slow all morning after last week's price update.",  # no clause
                  "The fix went out at 10:00 on Monday, a day and a half after the shop went down.",  # a time span

@@ -147,11 +147,13 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
                 continue
             perfect = clause.split(" ", 2)[1:2]  # 'We have patched X and rebooted' -> 'We have rebooted'
             opener = subject.capitalize() + " " + (perfect[0] + " " if perfect and perfect[0] in _HAVE else "")
+            edits.extend(_list_closed(text, start - len(clause), start))
         elif opener == _SUBJECT_AUX:
             subject = re.split(r"['\u2019]", clause.split(" ", 1)[0])[0]  # "We've cut X and are" -> "We are"
             if subject.capitalize() not in _REPEATABLE_SUBJECTS or len(clause.split()) < _LONG_CLAUSE:
                 continue
             opener = subject.capitalize() + " "
+            edits.extend(_list_closed(text, start - len(clause), start))
         elif opener == _AFTER:
             # Only a long sentence, and only before a clause of its own: 'after a bad rule cleared it', not
             # 'after last week's upgrade' nor 'after killing the job'.
@@ -201,6 +203,15 @@ def _opens_with_clause(words: str) -> bool:
         if lower in _NOT_A_SUBJECT or word[-1:] in ",;:":
             return False
     return False
+
+
+def _list_closed(text: str, start: int, end: int) -> list[Edit]:
+    """The last comma of a list of actions, as 'and', where the list now ends its sentence: 'We cut X,
+    locked Y, and are fixing Z' -> 'We cut X and locked Y. We are fixing Z'; none where no such list is."""
+    comma = text.rfind(", ", start, end)
+    if comma < 0 or not _opens_with_past_verb(text, comma + 2):
+        return []
+    return [Edit(comma, comma + 2, " and ")]
 
 
 def _opens_a_list(words: str) -> bool:
