@@ -136,9 +136,7 @@ def is_noun(lower: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def is_past_participle(lower: str) -> bool:
-    """'revoked', 'spiked', 'queued': a verb's past form that is no noun form of its lemma."""
-    if not lower.endswith("ed"):
-        return False
+    """'revoked', 'spiked', 'queued', 'ran': a verb's past form that is no noun form of its lemma."""
     found = lemmas(lower)
     return not found.get("NOUN") and any(
         lower in verb_forms(lemma).get("VBD", ()) + verb_forms(lemma).get("VBN", ()) for lemma in found.get("VERB", ()))

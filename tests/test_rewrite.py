@@ -388,3 +388,6 @@ def test_a_noun_term_ending_in_a_past_verb_is_a_clause_with_its_verb() -> None:
     assert translate("The server logged an error.", glossaries=logs).text == "The server recorded an error."
     assert translate("The server logs filled up.", glossaries=logs).text == "The activity records filled up."
     assert translate("It failed after a disk spike.", glossaries=layers).text == "It failed after a sudden overload."
+    runs = org(term("zorb run", "nightly close"), term("zorb", "ledger job"))  # an irregular past: 'ran'
+    assert translate("The zorb ran late.", glossaries=runs).text == "The ledger job ran late."
+    assert translate("The zorb run was late.", glossaries=runs).text == "The nightly close was late."
