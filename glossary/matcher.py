@@ -35,7 +35,7 @@ class Match:
 
 
 class _Node:
-    __slots__ = ("children", "entries", "last_words", "lead_words")
+    __slots__ = ("children", "entries", "last_words", "lead_words", "plural_only")
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
@@ -46,6 +46,9 @@ class _Node:
         self.last_words: frozenset[str] = frozenset()
         #: The words before the last of each form that ends here, as written ('stand' in 'stand up').
         self.lead_words: frozenset[tuple[str, ...]] = frozenset()
+        #: Every form that ends here ends in a plural ('criticals', 'greens'): the singular is another
+        #: word ('Critical CVE', 'Amber'), or another lemma's form ('media' for 'mediums').
+        self.plural_only = False
 
 
 class _Trie:
@@ -68,6 +71,7 @@ class _Trie:
                     *lead, last = (word.lower() for word in words)
                     node.last_words |= {last}
                     node.lead_words |= {tuple(lead)}
+                    node.plural_only = all(w.endswith("s") and not w.endswith("ss") for w in node.last_words)
 
     def longest(self, keys: Sequence[tuple[str, ...]], skip: Sequence[bool], i: int,
                 context: _Context, replaces: bool) -> tuple[int, Entry] | None:
@@ -89,7 +93,9 @@ class _Trie:
             # processor jumped'). One the glossary writes so ('OOM-killed', 'thin-provisioned') still matches.
             verb_ending = (replaces and j > i and bool(frontier) and bool(keys[j - 1])
                            and is_past_participle(written := token_keys_j[0].lstrip(CAPS_PREFIX)))
-            admitted = next((e for node in frontier for e in node.entries if context.admits(e) and not (
+            singular = not token_keys_j[0].endswith("s")
+            admitted = next((e for node in frontier if not (singular and node.plural_only)
+                             for e in node.entries if context.admits(e) and not (
                 e.pos is PartOfSpeech.NOUN and j > i and (
                     (verb_ending and written not in node.last_words) or not _leads_as_written(keys, i, j, node)))),
                 None)
@@ -132,14 +138,15 @@ class _Context:
     """Whether an entry applies in a text: a SensedEntry only where one of its context words is
     there. The text's keys are gathered on first need, from the keys the matcher has already read."""
 
-    __slots__ = ("_keys", "_present")
+    __slots__ = ("_any_sense", "_keys", "_present")
 
-    def __init__(self, keys: Sequence[tuple[str, ...]]) -> None:
+    def __init__(self, keys: Sequence[tuple[str, ...]], any_sense: bool = False) -> None:
         self._keys = keys
+        self._any_sense = any_sense
         self._present: set[str] | None = None
 
     def admits(self, entry: Entry) -> bool:
-        if not isinstance(entry, SensedEntry):
+        if self._any_sense or not isinstance(entry, SensedEntry):
             return True
         if self._present is None:
             self._present = {key for token in self._keys for key in token}
@@ -171,12 +178,12 @@ class Matcher:
         #: Layers with no entry for this direction (a request with no terms) match nothing.
         self._layers = [(layer, trie) for layer, trie in compiled if trie.root.children]
 
-    def find(self, tokens: Sequence[Token], protected: Sequence[bool]) -> list[Match]:
+    def find(self, tokens: Sequence[Token], protected: Sequence[bool], *, any_sense: bool = False) -> list[Match]:
         """Matches in text order. A higher layer claims its tokens first; within a layer the
         leftmost-longest match wins; nothing matches across a protected token; an entry with
-        context words matches only in a text that holds one."""
+        context words matches only in a text that holds one, unless `any_sense`."""
         keys = [() if t.text in SKIPPED else token_keys(t.text) for t in tokens]
-        context = _Context(keys)
+        context = _Context(keys, any_sense)
         claimed = list(protected)
         matches: list[Match] = []
         for layer, trie in self._layers:
@@ -199,7 +206,7 @@ class Matcher:
         return matches
 
     def lookup(self, term: str) -> Match | None:
-        """The entry that would match all of `term` on its own, if any."""
+        """The entry that would match all of `term` on its own, in a text that suits it, if any."""
         cache = self._layers[0][1].lookups if len(self._layers) == 1 else {}
         hit = cache.get(term)  # one read, so another thread's clear() cannot come between test and use
         if hit is None:
@@ -212,7 +219,7 @@ class Matcher:
         tokens = tokenize(term)
         if not tokens:
             return None
-        found = self.find(tokens, [False] * len(tokens))
+        found = self.find(tokens, [False] * len(tokens), any_sense=True)
         if len(found) == 1 and found[0].first == 0 and found[0].last == len(tokens) - 1:
             return found[0]
         return None

@@ -156,6 +156,22 @@ def test_an_acronym_context_word_counts_only_in_capitals() -> None:
     assert found("A webhook payload.", sensed) == [("payload", "payload")]  # any inflection of a plain word
 
 
+def test_a_mixed_case_term_with_context_words_is_no_locked_name_where_they_are_present() -> None:
+    sensed = SensedEntry(source="ZoZ", renderings=("zone on zone",), explanation="x.",
+                         direction=Direction.IT_TO_BUSINESS, context=("sales",))
+    layers = [Layer("glossary:org", (sensed,))]
+    assert translate("Sales are up 5% ZoZ.", glossaries=layers).text == "Sales are up 5% zone on zone."
+    assert translate("ZoZ said hello.", glossaries=layers).text == "ZoZ said hello."
+
+
+def test_a_term_written_in_the_plural_does_not_match_its_singular() -> None:
+    # 'criticals' are findings; 'critical' is an adjective, and 'media' is no form of 'mediums'
+    layer = Layer("builtin", (entry("criticals"), entry("mediums"), entry("pod")))
+    assert found("2 criticals and 5 mediums, both on the pods.", layer) == [
+        ("criticals", "criticals"), ("mediums", "mediums"), ("pods", "pod")]
+    assert found("A critical media pod.", layer) == [("pod", "pod")]
+
+
 def test_one_term_may_have_a_sense_for_a_context_beside_its_general_sense() -> None:
     def sense(rendering: str, *context: str) -> SensedEntry:
         return SensedEntry(source="endpoint", renderings=(rendering,), explanation="x.",
