@@ -222,8 +222,8 @@ def test_consequences_and_second_actions_become_sentences_in_the_right_tense() -
 def test_a_long_sentence_splits_before_an_after_clause_a_cause_or_a_second_aux_verb() -> None:
     assert translate("The shop site was down for 26 minutes this morning after a bad rule wiped the price list.").text \
         == "The shop site was down for 26 minutes this morning. This happened after a bad rule wiped the price list."
-    assert translate("Shop costs jumped 60% week over week, driven by searches from the new tool.").text == (
-        "Shop costs jumped 60% week over week. This was driven by searches from the new tool.")
+    assert translate("Shop costs jumped 60% in a week, driven by searches from the new tool.").text == (
+        "Shop costs jumped 60% in a week. This was driven by searches from the new tool.")
     assert translate("We've moved the tills off the old network in Leeds and are testing the rest.").text == (
         "We've moved the tills off the old network in Leeds. We are testing the rest.")
     # A list of actions that now ends its sentence closes with 'and'.
