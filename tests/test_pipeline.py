@@ -149,3 +149,11 @@ def test_an_acronym_the_text_spells_out_keeps_the_texts_meaning() -> None:
 def test_a_severity_written_after_the_word_incident_reads_as_one_noun() -> None:
     assert translate("Incident SEV2 resolved at 14:32.").text == "Serious incident resolved at 14:32."
     assert translate("Incident P-1 opened at 09:00.").text == "Urgent incident opened at 09:00."
+
+
+def test_a_term_reaching_into_a_hyphenated_name_gives_way_to_a_shorter_one() -> None:
+    layers = [Layer("glossary:test", (TermOverride(source="zorb lane", target="message lane").to_entry(),
+                                      TermOverride(source="lane", target="channel").to_entry()))]
+    result = translate("The orders-zorb lane is full.", glossaries=layers)
+    assert result.text == "The orders-zorb channel is full."  # 'zorb' belongs to the name 'orders-zorb'
+    assert translate("The zorb lane is full.", glossaries=layers).text == "The message lane is full."

@@ -149,8 +149,15 @@ class _Analysed:
 
     def _match(self, text: str, tokens: Sequence[Token], covered: list[bool]) -> list[Match]:
         """Glossary matches outside facts and names; marks the tokens they cover in ``covered``. An acronym
-        the text spells out as something else than the glossary's meaning is left as written."""
-        matches = [m for m in self.matcher.find(tokens, covered) if not _inside_compound(text, m.start, m.end)]
+        the text spells out as something else than the glossary's meaning is left as written. A match that
+        reaches into a name ('events topic' in 'orders-events topic') gives way to one that does not ('topic')."""
+        matches = self.matcher.find(tokens, covered)
+        while inside := [m for m in matches if _inside_compound(text, m.start, m.end)]:
+            names = list(covered)
+            for m in inside:  # the name's own token at either edge of the match is no term's
+                names[m.first] |= _inside_compound(text, m.start, tokens[m.first].end)
+                names[m.last] |= _inside_compound(text, tokens[m.last].start, m.end)
+            matches = self.matcher.find(tokens, names)
         defined = local_acronyms(text) if "(" in text else {}
         for m in matches:
             for k in range(m.first, m.last + 1):
