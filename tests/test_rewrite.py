@@ -31,6 +31,10 @@ def test_counted_and_listed_acronym_plurals_take_a_plural_rendering() -> None:
         "We need 3 full-time workers and 1 full-time worker more.")
     assert translate("Postgres failed in 2024 FTE reviews.", glossaries=layers).text.startswith("Database failed")
     assert translate("It ran on 3 AZ hosts.", glossaries=layers).text == "It ran on 3 data centre hosts."  # a modifier
+    clipped = org(Entry(source="zorbcert", aliases=("zcert", "zcerts"), renderings=("site certificate",),
+                        explanation="x.", direction=Direction.IT_TO_BUSINESS))  # a listed 's' form of a clipped word
+    assert translate("We renewed all zcerts; one zcert failed.", glossaries=clipped).text == (
+        "We renewed all site certificates. One site certificate failed.")
 
 
 def test_verbs_take_the_tense_of_the_term() -> None:

@@ -326,6 +326,10 @@ def _annotated(rendering: str, source: str, original: str, fit: _Fit) -> str | N
     return agreement.capitalize_first(annotated) if fit.capital else annotated
 
 
+def _is_plural_of_a_form(word: str, forms: Set[str]) -> bool:
+    return any(word in (last + "s", last + "es") for last in (form.rsplit(" ", 1)[-1] for form in forms))
+
+
 def _counted(previous: str, word: str, following: str, match: Match) -> bool:
     """'3 FTE': an acronym after a number above one is plural even without its 's', unless a noun
     follows that it describes ('3 GPU nodes')."""
@@ -344,9 +348,12 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     if pos is PartOfSpeech.NOUN and (agreement.is_plural_noun(last) or counted):
         # "AZs" and "3 FTE" take a plural rendering; "Postgres", written as the glossary lists it, is
         # no plural; and a term that is plural itself ('analytics') keeps its rendering as it is.
-        # A listed plural alias ('node pools') is still plural where the dictionary says so.
-        listed = text[match.start: match.end].lower() in {form.lower() for form in match.entry.forms}
-        plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed or agreement.is_listed_plural(last)) \
+        # A listed plural alias ('node pools') is still plural where the dictionary says so, or where it
+        # is another listed form with an 's' ('certs' beside 'cert', 'txns' beside 'txn').
+        forms = {form.lower() for form in match.entry.forms}
+        listed = text[match.start: match.end].lower() in forms
+        plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed or agreement.is_listed_plural(last)
+                  or _is_plural_of_a_form(last.lower(), forms)) \
             and not agreement.is_plural_noun(match.entry.source.split()[-1])
     elif pos is PartOfSpeech.ADJECTIVE and _used_as_noun(tokens, match.first, match.last):
         plural, adjective_as_noun = bool(ACRONYM_PLURAL.match(last)) or counted, True
