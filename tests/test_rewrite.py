@@ -35,6 +35,8 @@ def test_counted_and_listed_acronym_plurals_take_a_plural_rendering() -> None:
                         explanation="x.", direction=Direction.IT_TO_BUSINESS))  # a listed 's' form of a clipped word
     assert translate("We renewed all zcerts; one zcert failed.", glossaries=clipped).text == (
         "We renewed all site certificates. One site certificate failed.")
+    verbish = org(term("zorb deploy", "live release"))  # the dictionary knows "deploys" as a verb only
+    assert translate("All zorb deploys are blocked.", glossaries=verbish).text == "All live releases are blocked."
 
 
 def test_verbs_take_the_tense_of_the_term() -> None:
