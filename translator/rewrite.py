@@ -347,15 +347,15 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     counted = _counted(previous, last, following, match)
     forms = {form.lower() for form in match.entry.forms}
     # 'prod deploys': the dictionary knows 'deploys' as a verb only, but it is a listed form plus 's'
-    inflected = agreement.is_plural_noun(last) or counted or _is_plural_of_a_form(last.lower(), forms)
-    if pos is PartOfSpeech.NOUN and inflected:
+    with_s = _is_plural_of_a_form(last.lower(), forms)
+    if pos is PartOfSpeech.NOUN and (agreement.is_plural_noun(last) or counted or with_s):
         # "AZs" and "3 FTE" take a plural rendering; "Postgres", written as the glossary lists it, is
         # no plural; and a term that is plural itself ('analytics') keeps its rendering as it is.
         # A listed plural alias ('node pools') is still plural where the dictionary says so, or where it
         # is another listed form with an 's' ('certs' beside 'cert', 'txns' beside 'txn').
         listed = text[match.start: match.end].lower() in forms
         plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed or agreement.is_listed_plural(last)
-                  or _is_plural_of_a_form(last.lower(), forms)) \
+                  or with_s) \
             and not agreement.is_plural_noun(match.entry.source.split()[-1])
     elif pos is PartOfSpeech.ADJECTIVE and _used_as_noun(tokens, match.first, match.last):
         plural, adjective_as_noun = bool(ACRONYM_PLURAL.match(last)) or counted, True

@@ -81,7 +81,7 @@ _LONG_CLAUSE = 8
 #: Words that make 'after' part of a time span: 'a day and a half after', 'shortly after'.
 _TIME_BEFORE_AFTER = frozenset("second seconds minute minutes hour hours day days week weeks month months year years "
                                "half shortly soon long right just only immediately straight".split())
-#: Words that open the subject of a clause after 'after': 'after a bad rule cleared it'.
+#: Words that open the subject of a clause after 'after': 'after a bad rule cleared it'; not 'after killing it'.
 _DETERMINERS = frozenset("a an the our its their this that these those his her we they it".split())
 #: Words that open a clause as its subject, whatever verb follows ('we find out', 'some wait').
 _PRONOUNS = frozenset("we they it he she i you some most all".split())
@@ -157,10 +157,10 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
         elif opener == _AFTER:
             # Only a long sentence, and only before a clause of its own: 'after a bad rule cleared it', not
             # 'after last week's upgrade' nor 'after killing the job'.
-            rest = _rest_of_sentence(text, end)
-            words = clause.split()
+            words, after = clause.split(), _rest_of_sentence(text, end).split(" ", 2)[1:]  # past 'after'
             if (len(words) < _LONG_CLAUSE or words[-1].lower() in _TIME_BEFORE_AFTER or not _has_verb(clause)
-                    or not _opens_with_subject_and_verb(rest)):
+                    or len(after) < 2 or after[0].lower() not in _DETERMINERS
+                    or not _opens_with_clause(after[1], past=True)):
                 continue
             opener = "This happened "
         elif "{" in opener:
@@ -193,12 +193,13 @@ def _has_verb(clause: str) -> bool:
     return any(w.lower() in _AUXILIARIES or (w.islower() and _is_simple_past(w)) for w in words)
 
 
-def _opens_with_clause(words: str) -> bool:
+def _opens_with_clause(words: str, *, past: bool = False) -> bool:
     """True when a subject and its auxiliary open the words: 'the report is late', '14 changes are
-    blocked'; not 'the cache to the new cluster', nor 'the alerts that were firing'."""
+    blocked'; not 'the cache to the new cluster', nor 'the alerts that were firing'. With `past`, a
+    verb in the simple past will do for the auxiliary: 'a bad rule cleared it'."""
     for word in words.split()[:8]:
         lower = word.lower().strip(",;:")
-        if lower in _AUXILIARIES:
+        if lower in _AUXILIARIES or (past and word.islower() and _is_simple_past(lower)):
             return True
         if lower in _NOT_A_SUBJECT or word[-1:] in ",;:":
             return False
@@ -218,20 +219,6 @@ def _opens_a_list(words: str) -> bool:
     """True when the words are a list of things, not a clause: 'idle servers, unused disks and backups'."""
     items = words.split(",")
     return (len(items) > 2 or (len(items) == 2 and " and " in items[1])) and not _has_verb(words)
-
-
-def _opens_with_subject_and_verb(words: str) -> bool:
-    """True when the words after 'after' are a clause: 'a bad rule cleared it', 'its error rate rose'."""
-    head = words.split()[1:9]  # past 'after'
-    if not head or head[0].lower() not in _DETERMINERS:
-        return False
-    for word in head[1:]:
-        lower = word.lower().strip(",;:")
-        if lower in _AUXILIARIES or (word.islower() and _is_simple_past(lower)):
-            return True
-        if lower in _NOT_A_SUBJECT or word[-1:] in ",;:":
-            return False
-    return False
 
 
 def _completes_the_verb(clause: str) -> bool:
