@@ -154,6 +154,7 @@ class _Context:
         return any(pattern_key(word) in self._present for word in entry.context)
 
 
+_APOSTROPHES = "'\u2019"
 #: How many lookups a layer keeps; the cache starts afresh beyond this.
 LOOKUPS_KEPT = 4096
 _COMPILED: WeakKeyDictionary[Layer, dict[Direction, _Trie]] = WeakKeyDictionary()
@@ -190,7 +191,8 @@ class Matcher:
             starts = trie.root.children.keys()
             i = 0
             while i < len(tokens):
-                if claimed[i] or starts.isdisjoint(keys[i]):
+                # nor from a contraction's second half: the "'re" of "we're" is no "are amber"
+                if claimed[i] or starts.isdisjoint(keys[i]) or tokens[i].text[:1] in _APOSTROPHES:
                     i += 1
                     continue
                 found = trie.longest(keys, claimed, i, context, self.direction is Direction.IT_TO_BUSINESS)

@@ -9,6 +9,8 @@ from itertools import repeat
 from operator import add
 from typing import NamedTuple, cast
 
+from wordfreq import zipf_frequency
+
 # spaCy's numeric layer (thinc) imports torch when it can (lemminflect imports spaCy too): 1.5 s on
 # every start of the CLI or a worker, for a tokenizer that never uses it. While they load, `import
 # torch` fails, which thinc expects; the model stage imports torch for real when it needs it. Where
@@ -26,6 +28,9 @@ finally:
     if _HIDE_TORCH:
         del sys.modules["torch"]
 
+#: A word this frequent in English (about once per 300,000 words) is no acronym when written
+#: with a capital first letter only ('Ads').
+COMMON_ZIPF = 3.5
 ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
 #: Tokens that carry no meaning for matching: "on-call" matches "on call".
 SKIPPED = frozenset({"-", "–"})
@@ -127,6 +132,10 @@ def in_dictionary(lower: str) -> bool:
     return bool(getAllLemmas(lower))
 
 
+def _is_english(lower: str) -> bool:
+    return in_dictionary(lower) or zipf_frequency(lower, "en") >= COMMON_ZIPF
+
+
 @lru_cache(maxsize=65536)
 def is_noun(lower: str) -> bool:
     """A word the dictionary lists as a noun and not as an adverb ('nodes'; not 'and', 'more')."""
@@ -159,10 +168,11 @@ def token_keys(word: str) -> tuple[str, ...]:
     elif word.isalpha():
         keys.update(lemma for forms in lemmas(lower).values() for lemma in forms)
     # Capitals may mark an acronym ('LAG', 'Sev2', and 'SLAs', where "IDs" is the plural of ID, not
-    # the acronym IDS), but not an English word that opens a sentence: 'Lag' is no 'LAG'.
+    # the acronym IDS), but not an English word that opens a sentence or a name: 'Lag' is no 'LAG',
+    # nor the common word 'Ads' (which the dictionary lacks) the plural of 'AD'.
     if plural:
         keys.add(CAPS_PREFIX + plural.group(1).lower())
-    elif word != lower and not (word[1:].islower() and word.isalpha() and in_dictionary(lower)):
+    elif word != lower and not (word[1:].islower() and word.isalpha() and _is_english(lower)):
         keys.update(CAPS_PREFIX + key for key in list(keys))
     first = [key for key in (CAPS_PREFIX + exact, exact) if key in keys]
     return (*first, *sorted(keys.difference(first)))

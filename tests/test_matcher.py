@@ -164,6 +164,12 @@ def test_a_mixed_case_term_with_context_words_is_no_locked_name_where_they_are_p
     assert translate("ZoZ said hello.", glossaries=layers).text == "ZoZ said hello."
 
 
+def test_no_term_starts_inside_a_contraction_and_a_common_word_is_no_acronym() -> None:
+    layer = Layer("builtin", (entry("are amber"), entry("AD")))
+    assert found("We're amber; they are amber.", layer) == [("are amber", "are amber")]
+    assert found("Google Ads spend rose; the AD sync failed.", layer) == [("AD", "AD")]
+
+
 def test_a_term_written_in_the_plural_does_not_match_its_singular() -> None:
     # 'criticals' are findings; 'critical' is an adjective, and 'media' is no form of 'mediums'
     layer = Layer("builtin", (entry("criticals"), entry("mediums"), entry("pod")))
