@@ -330,12 +330,15 @@ def _is_plural_of_a_form(word: str, forms: Set[str]) -> bool:
     return any(word in (last + "s", last + "es") for last in (form.rsplit(" ", 1)[-1] for form in forms))
 
 
-def _counted(previous: str, word: str, following: str, match: Match) -> bool:
+def _counted(tokens: Sequence[Token], match: Match, following: str) -> bool:
     """'3 FTE': an acronym after a number above one is plural even without its 's', unless a noun
-    follows that it describes ('3 GPU nodes')."""
-    one_acronym = match.first == match.last and word.isupper()
+    follows that it describes ('3 GPU nodes'), or the number belongs to a name ('Dynamics 365 CRM')."""
+    previous = tokens[match.first - 1].text if match.first else ""
+    one_acronym = match.first == match.last and tokens[match.last].text.isupper()
     counts = one_acronym and previous.isdigit() and len(previous) <= 3 and previous != "1"
-    return counts and not is_noun(following)
+    name = match.first - 2  # a capital there that does not just open the sentence: 'Hired 3 FTE' counts
+    named = name > 0 and tokens[name].text[:1].isupper() and tokens[name - 1].text not in (".", "!", "?", ":", ";")
+    return counts and not named and not is_noun(following)
 
 
 def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: bool) -> _Fit:
@@ -344,7 +347,7 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     plural, tag, noun_as_verb, adjective_as_noun = False, None, False, False
     last = tokens[match.last].text
     following = tokens[match.last + 1].text if match.last + 1 < len(tokens) else ""
-    counted = _counted(previous, last, following, match)
+    counted = _counted(tokens, match, following)
     forms = {form.lower() for form in match.entry.forms}
     # 'prod deploys': the dictionary knows 'deploys' as a verb only, but it is a listed form plus 's'
     with_s = _is_plural_of_a_form(last.lower(), forms)

@@ -76,6 +76,7 @@ _REPEATABLE_SUBJECTS = frozenset(
 #: Where the part of a sentence that a colon or dash follows begins: "X is key - the main lesson: ..."
 _LAST_PART = re.compile(r"[,;\u2013\u2014]|\s-\s")
 _HAVE = frozenset({"have", "has", "had"})
+_PREPOSITIONS = frozenset("to from by in at on over under for".split())
 #: A clause shorter than this stays whole before "after" or "and will": short sentences need no split.
 _LONG_CLAUSE = 8
 #: Words that make 'after' part of a time span: 'a day and a half after', 'shortly after'.
@@ -166,8 +167,13 @@ def clause_breaks(text: str, facts: Sequence[Fact], matches: Sequence[Match]) ->
         elif "{" in opener:
             if _completes_the_verb(clause):  # 'was mostly due to': not a second clause
                 continue
-            if text[start:end].split()[-1] in _RESULT_INGS and _SECOND_ING.search(_rest_of_sentence(text, end)):
-                continue  # ', raising costs and slowing sales': 'This raised costs and slowing' would not read
+            if not _has_verb(clause) and text[start:end].split()[-1] == "to":
+                continue  # 'Fix due to ship Friday', 'Reply due to the auditors by May': a date, not a cause
+            rest = _rest_of_sentence(text, end)
+            if text[start:end].split()[-1] in _RESULT_INGS and (_SECOND_ING.search(rest) or _opens_figure(rest)):
+                # ', raising costs and slowing sales': 'This raised costs and slowing' would not read; and
+                # ', reducing to 60s' says where a figure goes, not what the clause before brought about
+                continue
             opener = _in_tense(opener, clause)
         edits.append(Edit(start, end, ". " + opener))
         if not opener:
@@ -219,6 +225,12 @@ def _opens_a_list(words: str) -> bool:
     """True when the words are a list of things, not a clause: 'idle servers, unused disks and backups'."""
     items = words.split(",")
     return (len(items) > 2 or (len(items) == 2 and " and " in items[1])) and not _has_verb(words)
+
+
+def _opens_figure(words: str) -> bool:
+    """'to 60s', 'by 4%': a preposition before a figure ('leading to a delay' is no such thing)."""
+    head = words.split(" ", 2)
+    return len(head) > 1 and head[0].lower() in _PREPOSITIONS and head[1][:1].isdigit()
 
 
 def _completes_the_verb(clause: str) -> bool:
