@@ -374,6 +374,10 @@ def test_after_a_possessive_a_verb_entry_reads_as_a_noun() -> None:
     assert translate("We started a zorbfill.", glossaries=filling).text == "We started a catch-up load."
     assert translate("Zorbfill of the logs is done.", glossaries=filling).text == "Catch-up load of the logs is done."
     assert translate("We zorbfilled the logs.", glossaries=filling).text == "We filled in the logs."
+    # a subject before its verb, with nothing before it that makes it a verb
+    assert translate("Zorbfill scheduled for May.", glossaries=filling).text == "Catch-up load scheduled for May."
+    assert translate("The log zorbfill is late.", glossaries=filling).text == "The log catch-up load is late."
+    assert translate("Logs to zorbfill are listed.", glossaries=filling).text == "Logs to fill in are listed."
 
 
 def test_an_adjective_term_standing_for_a_noun_takes_a_noun_rendering() -> None:

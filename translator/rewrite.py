@@ -399,16 +399,25 @@ _DETERMINERS = frozenset("a an the one two three four five six seven eight nine 
                          "any no our their its several multiple".split())
 #: Words after such a term that do not make it an adjective: "a P1 yesterday".
 _NOT_A_HEAD = frozenset("yesterday today tonight tomorrow overnight earlier later".split())
+#: Auxiliaries a subject comes before: 'the decommission is late'.
+_SUBJECT_AUXILIARIES = frozenset("is was has will".split())
+#: Words a verb comes after: 'we decommission', 'to decommission', 'will decommission'.
+_OPENS_A_VERB = frozenset("i we you they he she it to will would can could should must may might and or not never "
+                          "also please then just 'll 'd".split())
 #: Words that open a verb's object: 'retraining the model', 'rate-limiting us'.
 _OBJECT_STARTS = _OBJECT_PRONOUNS | _DETERMINERS
 
 
 def _verb_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
     """True when a verb term is written as a noun: after an article or possessive ('a backfill', 'our
-    rollout') or before 'of' ('backfill of the logs')."""
+    rollout'), before 'of' ('backfill of the logs'), or as a subject before its verb where nothing
+    before it makes it one ('Decommission scheduled for May', 'the on-prem decommission is late')."""
     previous = tokens[first - 1].text.lower() if first else ""
     following = tokens[last + 1].text.lower() if last + 1 < len(tokens) else ""
-    return previous in _DETERMINERS or following == "of"
+    if previous in _DETERMINERS or following == "of":
+        return True
+    before_its_verb = following in _SUBJECT_AUXILIARIES or (following.endswith("ed") and agreement.is_verb(following))
+    return before_its_verb and previous not in _OPENS_A_VERB
 
 
 def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
