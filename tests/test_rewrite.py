@@ -87,7 +87,7 @@ def test_a_business_phrase_keeps_its_words_as_written_and_gains_the_note() -> No
         "Sold out (no inventory left) again.")
 
 
-def test_a_noun_used_as_a_verb_takes_a_one_word_verb_rendering() -> None:
+def test_a_noun_used_as_a_verb_takes_a_verb_rendering() -> None:
     layers = org(term("retry", "repeat try", "reattempt"))
     assert translate("Clients retried 3 times.", glossaries=layers).text == "Clients reattempted 3 times."
     assert translate("The retry failed.", glossaries=layers).text == "The repeat try failed."
@@ -97,6 +97,11 @@ def test_a_noun_used_as_a_verb_takes_a_one_word_verb_rendering() -> None:
     # A hyphenated noun term (built in) is a verb after 'have' or a subject, else an adjective.
     assert translate("We've feature-flagged it off.").text == "We've feature-flagged it off."
     assert "thin-provisioned" not in translate("The thin-provisioned volumes filled.").text  # the built-in adjective
+    # ... and a participle after 'be' where the entry has a verb, with particles or an '-ly' adverb
+    quiet = org(term("soft launch", "hidden launch", "launch quietly"))
+    assert translate("It was soft-launched to 5% of users.", glossaries=quiet).text == (
+        "It was launched quietly to 5% of users.")
+    assert translate("We did a soft launch.", glossaries=quiet).text == "We did a hidden launch."
     lookup = org(term("query", "data lookup"))  # no verb among its renderings: the verb stays as written
     result = translate("Rows can be queried remotely.", glossaries=lookup)
     assert result.text == "Rows can be queried remotely." and result.terms == []

@@ -133,8 +133,10 @@ def put_in_tense(rendering: str, tense: str) -> str:
 
 
 def is_verb(rendering: str) -> bool:
-    """A one-word rendering that can be a verb ('reattempt'; not 'repeat try')."""
-    return " " not in rendering and bool(lemmas(rendering.lower()).get("VERB"))
+    """A rendering that can be a verb: one word ('reattempt'), or one with particles or '-ly' adverbs
+    after it ('fill in', 'launch quietly'); not 'repeat try'."""
+    first, *rest = rendering.lower().split(" ")
+    return bool(lemmas(first).get("VERB")) and all(w in PARTICLES or w.endswith("ly") for w in rest)
 
 
 def ends_in_noun(rendering: str) -> bool:

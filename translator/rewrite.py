@@ -378,9 +378,11 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
         # A noun entry used as a verb ("patched", "is patching") inflects like a verb entry.
         # A lone -ing noun ("routing") stays a noun, but not with an object ("after retraining the model").
         # A hyphenated one ('thin-provisioned volumes') is an adjective unless a subject or 'have' comes
-        # before it: "we've feature-flagged it off".
+        # before it ("we've feature-flagged it off"), or 'be' and the entry has a verb to put in ('was
+        # dark-launched' -> 'was launched quietly').
+        passive = after.lower() in _FORMS_OF_BE and tag == "VBN" and any(map(agreement.is_verb, match.entry.renderings))
         noun_as_verb = (pos is PartOfSpeech.NOUN and tag is not None
-                        and (match.first == match.last or after.lower() in _SUBJECTS_OR_HAVE)
+                        and (match.first == match.last or after.lower() in _SUBJECTS_OR_HAVE or passive)
                         and (tag != "VBG" or agreement.is_progressive(after) or following.lower() in _OBJECT_STARTS))
         if pos is not PartOfSpeech.VERB and not noun_as_verb:
             tag = None
@@ -441,6 +443,7 @@ def _used_as_noun(tokens: Sequence[Token], first: int, last: int) -> bool:
 _NEGATIONS_AND_ADVERBS = frozenset("not n't never also already just still now then only since".split())
 _MODALS = frozenset("will would 'd can could should must may might shall do does did".split())
 _SUBJECTS_OR_HAVE = frozenset("we they i he she have has had 've".split())
+_FORMS_OF_BE = frozenset("is are was were be been being 's 're".split())
 
 
 def _is_ly_adverb(lower: str) -> bool:
