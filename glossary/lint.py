@@ -83,6 +83,10 @@ def _entry_problems(entry: Entry) -> list[Problem]:
         if invented:
             problems.append(Problem(entry.source, "invented-number",
                                     f"rendering '{rendering}' states {sorted(invented)} that the term does not"))
+    # Explain mode puts the explanation into the text: it may state no figure the term does not.
+    if invented := set(_DIGITS.findall(entry.explanation)) - source_digits:
+        problems.append(Problem(entry.source, "invented-number",
+                                f"the explanation states {sorted(invented)} that the term does not"))
     if entry.mode is Mode.KEEP and entry.renderings:
         problems.append(Problem(entry.source, "keep-with-renderings", "a keep entry is never rendered"))
     return problems

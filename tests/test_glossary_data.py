@@ -23,6 +23,15 @@ def test_lint_is_clean() -> None:
     assert problems == [], "\n".join(map(str, problems[:30]))
 
 
+def test_an_explanation_states_no_figure_the_term_does_not() -> None:
+    """Explain mode writes the explanation into the text, where a new figure would be an invented number."""
+    def entry(source: str, explanation: str) -> Entry:
+        return Entry(source=source, renderings=("office licence",), explanation=explanation,
+                     direction=Direction.IT_TO_BUSINESS)
+    assert [p.code for p in lint([entry("E3", "A Microsoft 365 licence.")])] == ["invented-number"]
+    assert lint([entry("M365 E3", "A Microsoft 365 licence.")]) == []
+
+
 REQUIRED_IT_TERMS = """
 P1 SEV1 MTTR MTTD RCA postmortem rollback hotfix on-call runbook pod node cluster K8s VM autoscaling CDN DNS
 SLA SLO SLI p95 p99 latency uptime RPO RTO Apdex CVE IDOR MFA SSO IdP SIEM EDR WAF IOC phishing CI/CD sprint
