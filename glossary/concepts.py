@@ -51,10 +51,14 @@ def _group_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    stem = phrase.strip().endswith("*")
-    words = phrase.strip().rstrip("*").split()
-    body = r"\s+".join(re.escape(w).replace("'", "['’]") for w in words)
-    return body + (r"[\w'’-]*" if stem else r"(?![\w-])")
+    """A cue as a pattern: any white space between its words, and any ending where a word ends in '*'
+    ('crash*', 'keel* over')."""
+    return r"\s+".join(_word_pattern(w) for w in phrase.split())
+
+
+def _word_pattern(word: str) -> str:
+    body = re.escape(word.rstrip("*")).replace("'", "['’]")
+    return body + (r"[\w'’-]*" if word.endswith("*") else r"(?![\w-])")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,15 @@ def test_cues_match_whole_words(text: str, fires: bool) -> None:
     assert (DR.find(text) is not None) is fires
 
 
+def test_a_star_inside_a_phrase_takes_any_ending_of_its_word() -> None:
+    keel = Concept(name="till crash", terms=("point of sale",), explanation="Tills fail.",
+                   cues=(("till*",), ("keel* over",)))
+    assert keel.find("The tills keeled over at noon.") is not None
+    assert keel.find("The tills keel over daily.") is not None
+    assert keel.find("The tills keelhauled over it.") is not None  # a stem is a stem
+    assert keel.find("The tills fell over.") is None
+
+
 def test_the_scope_sentence_follows_the_sentence_that_raised_it() -> None:
     text = "If our server room flooded tomorrow, how quickly could we pay people again? We open on the 28th."
     result = translate(text, direction=Direction.BUSINESS_TO_IT)
