@@ -66,8 +66,9 @@ class _Trie:
                 node = self.root
                 for key in map(pattern_key, words):  # pattern_keys(form), from the one tokenization
                     node = node.children.setdefault(key, _Node())
-                if node is not self.root and entry not in node.entries:
-                    node.entries = _senses(node.entries, entry)
+                if node is not self.root:  # each form's words, also where another form of it ends here
+                    if entry not in node.entries:
+                        node.entries = _senses(node.entries, entry)
                     *lead, last = (word.lower() for word in words)
                     node.last_words |= {last}
                     node.lead_words |= {tuple(lead)}

@@ -164,6 +164,12 @@ def test_a_mixed_case_term_with_context_words_is_no_locked_name_where_they_are_p
     assert translate("ZoZ said hello.", glossaries=layers).text == "ZoZ said hello."
 
 
+def test_each_written_form_counts_even_where_another_form_of_the_entry_ends_on_the_same_keys() -> None:
+    # 'line stops' and 'line stopped' share their keys; 'stopped' is still a form the glossary writes
+    layer = Layer("builtin", (entry("line stops", "line stopped"),))
+    assert found("The line stopped at noon.", layer) == [("line stopped", "line stops")]
+
+
 def test_no_term_starts_inside_a_contraction_and_a_common_word_is_no_acronym() -> None:
     layer = Layer("builtin", (entry("are amber"), entry("AD")))
     assert found("We're amber; they are amber.", layer) == [("are amber", "are amber")]
