@@ -82,9 +82,14 @@ def test_product_codes_glued_to_letters_are_not_numbers() -> None:
         ("2.3s", "to ", "2.3 seconds"),
         ("48h", "", "48 hours"),
         ("500ms", "", "500 milliseconds"),
+        ("7m 40s", "took ", "7m 40s (minutes and seconds)"),
+        ("1990s", "in the ", None),  # a decade,
+        ("90s", "in the ", None),
+        ("7450s", "12 Latitude ", None),  # and a model number in the plural, are no seconds
+        ("30s", "Took ", "30 seconds"),
     ],
 )
-def test_durations_are_written_out(text: str, before: str, plain: str) -> None:
+def test_durations_are_written_out(text: str, before: str, plain: str | None) -> None:
     assert spell_duration(text, before) == plain
 
 

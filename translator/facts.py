@@ -51,7 +51,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
               r"(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?"
               r"|\b\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:[kKmMbB]n?\s?|million\s|billion\s|thousand\s)?(?:USD|EUR|GBP|dollars|euros|pounds)\b"),
     ("percent", r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)"),
-    ("duration", r"\b\d+\s?(?:d|h|hr|hrs)\s?\d+\s?(?:m|min|mins)\b(?:\s?\d+\s?s\b)?"
+    ("duration", r"\b\d+\s?(?:d|h|hr|hrs)\s?\d+\s?(?:m|min|mins)\b(?:\s?\d+\s?s\b)?|\b\d+\s?m\s?\d+\s?s\b"
                  r"|\b\d+(?:\.\d+)?(?:ms|s|m|h|d|w)\b"
                  r"|\b\d+(?:\.\d+)?\s?(?:msecs?|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?"
                  r"|(?:business |working )?days?|wks?|weeks?|months?|yrs?|years?)\b"),
@@ -121,6 +121,14 @@ def _is_system_name(word: str) -> bool:
     return any(p in _SYSTEM_PARTS or zipf_frequency(p, "en") < 2.5 for p in parts)
 
 
+def _plural_number(number: str, before: str) -> bool:
+    """'the 1990s', 'Catalyst 9300s', 'Latitude 7450s': an 's' that makes a plural of a year or a
+    model number, not seconds."""
+    words = before.split()
+    named = len(words) >= 2 and words[-1][:1].isupper() and words[-2][-1:] not in ".!?:"
+    return len(number) >= 4 or (bool(words) and words[-1].lower() == "the") or named
+
+
 def spell_duration(text: str, before: str) -> str | None:
     """'48h' -> '48 hours', '2.3s' -> '2.3 seconds'; None when it stays as written.
 
@@ -132,6 +140,8 @@ def spell_duration(text: str, before: str) -> str | None:
     if not parts or _DURATION_PART.sub("", text).strip():
         return None
     if any(u.startswith("min") for _, u in parts):  # '9 min' already reads as words
+        return None
+    if len(parts) == 1 and parts[0][1] == "s" and _plural_number(parts[0][0], before):
         return None
     units = [_UNITS[u] for _, u in parts]
     if "minutes" not in units:
