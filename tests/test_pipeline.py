@@ -157,3 +157,8 @@ def test_a_term_reaching_into_a_hyphenated_name_gives_way_to_a_shorter_one() -> 
     result = translate("The orders-zorb lane is full.", glossaries=layers)
     assert result.text == "The orders-zorb channel is full."  # 'zorb' belongs to the name 'orders-zorb'
     assert translate("The zorb lane is full.", glossaries=layers).text == "The message lane is full."
+
+
+def test_a_mixed_case_term_in_the_plural_is_no_locked_name() -> None:
+    layers = [Layer("glossary:test", (TermOverride(source="ZoC", target="warning sign").to_entry(),))]
+    assert translate("No ZoCs found on the hosts.", glossaries=layers).text == "No warning signs found on the hosts."

@@ -205,10 +205,11 @@ class _Analysed:
                        layer=match.layer)
 
     def _spelled_as_term(self, word: str) -> bool:
-        """'OOM-killed' and 'on-call' are glossary terms as spelled; 'auth-service' is a system's
-        name even though the glossary knows 'auth service'."""
+        """'OOM-killed', 'on-call' and 'IoCs' are glossary terms as spelled (or with a plural 's');
+        'auth-service' is a system's name even though the glossary knows 'auth service'."""
         match = self.matcher.lookup(word)
-        return match is not None and any(word.lower() == form.lower() for form in match.entry.forms)
+        lower = word.lower()
+        return match is not None and any(lower in (form.lower(), form.lower() + "s") for form in match.entry.forms)
 
     def score(self) -> ReadabilityScore:
         stats = readability.stats(self.document.masked)
