@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from threading import Lock
 from weakref import WeakKeyDictionary
 
@@ -17,6 +18,7 @@ from glossary.tokens import (
     is_past_participle,
     lemmas,
     pattern_key,
+    pattern_keys,
     token_keys,
     tokenize,
 )
@@ -125,6 +127,11 @@ def _inflected_verb(word: str) -> bool:
     return not word.endswith("ing") and word not in found.get("VERB", (word,)) and not found.get("NOUN")
 
 
+@lru_cache(maxsize=16384)
+def _context_keys(word: str) -> tuple[str, ...]:
+    return pattern_keys(word) or (pattern_key(word),)
+
+
 def _senses(entries: tuple[Entry, ...], entry: Entry) -> tuple[Entry, ...]:
     """`entries` with `entry` added: any number with context words, in order, then one without."""
     if isinstance(entry, SensedEntry):
@@ -151,8 +158,9 @@ class _Context:
             return True
         if self._present is None:
             self._present = {key for token in self._keys for key in token}
-        # Each context word as a glossary term's word: an acronym ('REST', 'SAN') only in capitals.
-        return any(pattern_key(word) in self._present for word in entry.context)
+        # Each context word as a glossary term's word: an acronym ('REST', 'SAN') only in capitals; one
+        # the tokenizer splits ('Wi-Fi', 'on-call', '802.1X') by all of its parts.
+        return any(self._present.issuperset(_context_keys(word)) for word in entry.context)
 
 
 _APOSTROPHES = "'\u2019"

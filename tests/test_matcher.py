@@ -154,6 +154,10 @@ def test_an_acronym_context_word_counts_only_in_capitals() -> None:
     assert found("The REST payload was big.", sensed) == [("payload", "payload")]
     assert found("The rest of the payload was big.", sensed) == []
     assert found("A webhook payload.", sensed) == [("payload", "payload")]  # any inflection of a plain word
+    radio = Layer("builtin", (SensedEntry(source="AP", renderings=("Wi-Fi unit",), explanation="x.",
+                                          direction=Direction.IT_TO_BUSINESS, context=("Wi-Fi", "802.11ax")),))
+    assert found("Wi-Fi is patchy near the AP.", radio) == [("AP", "AP")]  # a context word the tokenizer splits
+    assert found("Fi is patchy near the AP.", radio) == []
 
 
 def test_a_mixed_case_term_with_context_words_is_no_locked_name_where_they_are_present() -> None:
