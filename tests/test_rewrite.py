@@ -339,6 +339,11 @@ def test_a_named_product_keeps_its_name_and_is_explained_at_its_first_mention() 
     layers = org(term("Zorbdash", "Zorbdash (monitoring service)"))
     result = translate("Alerts moved off Zorbdash last week; zorbdash still keeps the logs.", glossaries=layers)
     assert result.text == "Alerts moved off Zorbdash (monitoring service) last week. Zorbdash still keeps the logs."
+    # no brackets inside brackets: a comma where the name ends its part, else no note
+    assert translate("Two tools (Zorbdash) failed.", glossaries=layers).text == (
+        "Two tools (Zorbdash, monitoring service) failed.")
+    assert translate("Two tools (Zorbdash alerts and logs) failed.", glossaries=layers).text == (
+        "Two tools (Zorbdash alerts and logs) failed.")
     assert [(t.source, t.target) for t in result.terms if "orbdash" in t.source] == [
         ("Zorbdash", "Zorbdash (monitoring service)")]
 

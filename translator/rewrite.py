@@ -190,8 +190,9 @@ def plan(
             written_before = _word_written_before(text, match.start)
             if written_before and previous[0] == match.first - 1:  # what the reader sees there: its rendering
                 written_before = previous[1].rpartition(" ")[2]
+            bracketed = _in_brackets(text, match.start, match.end)
             candidates = list(dict.fromkeys(
-                _annotated(r, entry.source, original, fit)
+                _annotated(r, entry.source, original, fit, bracketed)
                 or _after(written_before, _before(fit(r), following.text if following else ""))
                 for r in ranked))
             verb = fit.tag is not None or entry.pos is PartOfSpeech.VERB
@@ -316,14 +317,28 @@ def _is_note(rendering: str, source: str) -> bool:
     return rendering[: len(head)].lower() == head.lower() and rendering.endswith(")")
 
 
-def _annotated(rendering: str, source: str, original: str, fit: _Fit) -> str | None:
+def _annotated(rendering: str, source: str, original: str, fit: _Fit, bracketed: str = "") -> str | None:
     """A rendering that is the term with a note ('out of stock (no inventory left)') keeps the words
     as written and adds the note: 'sold out (no inventory left)', never 'out of stock' in place of
-    a verb. None for a rendering that rewords the term."""
+    a verb. Inside brackets the note takes a comma where the term ends its part ('(E3, Microsoft
+    licence tier)'), and stays out elsewhere: no brackets in brackets. None for a rendering that
+    rewords the term."""
     if not _is_note(rendering, source):
         return None
-    annotated = original + rendering[len(source):]
+    note = rendering[len(source):]
+    if bracketed:
+        note = ", " + note.strip()[1:-1] if bracketed == "ends" else ""
+    annotated = original + note
     return agreement.capitalize_first(annotated) if fit.capital else annotated
+
+
+def _in_brackets(text: str, start: int, end: int) -> str:
+    """'ends' for a term inside brackets that a ')' or ',' follows, 'inside' for one elsewhere in
+    brackets, '' for one outside them (on its line)."""
+    line = text[text.rfind("\n", 0, start) + 1: start]
+    if line.count("(") <= line.count(")"):
+        return ""
+    return "ends" if text[end: end + 1] in (")", ",") else "inside"
 
 
 def _is_plural_of_a_form(word: str, forms: Set[str]) -> bool:
