@@ -341,8 +341,8 @@ def _in_brackets(text: str, start: int, end: int) -> str:
     return "ends" if text[end: end + 1] in (")", ",") else "inside"
 
 
-def _is_plural_of_a_form(word: str, forms: Set[str]) -> bool:
-    return any(word in (last + "s", last + "es") for last in (form.rsplit(" ", 1)[-1] for form in forms))
+def _is_plural_of_a_form(word: str, forms: Sequence[str]) -> bool:
+    return any(word in (last + "s", last + "es") for last in (form.rsplit(" ", 1)[-1].lower() for form in forms))
 
 
 def _counted(tokens: Sequence[Token], match: Match, following: str) -> bool:
@@ -363,15 +363,14 @@ def _fit_for(match: Match, tokens: Sequence[Token], text: str, new_sentence: boo
     last = tokens[match.last].text
     following = tokens[match.last + 1].text if match.last + 1 < len(tokens) else ""
     counted = _counted(tokens, match, following)
-    forms = {form.lower() for form in match.entry.forms}
     # 'prod deploys': the dictionary knows 'deploys' as a verb only, but it is a listed form plus 's'
-    with_s = _is_plural_of_a_form(last.lower(), forms)
+    with_s = last.endswith("s") and _is_plural_of_a_form(last.lower(), match.entry.forms)
     if pos is PartOfSpeech.NOUN and (agreement.is_plural_noun(last) or counted or with_s):
         # "AZs" and "3 FTE" take a plural rendering; "Postgres", written as the glossary lists it, is
         # no plural; and a term that is plural itself ('analytics') keeps its rendering as it is.
         # A listed plural alias ('node pools') is still plural where the dictionary says so, or where it
         # is another listed form with an 's' ('certs' beside 'cert', 'txns' beside 'txn').
-        listed = text[match.start: match.end].lower() in forms
+        listed = text[match.start: match.end].lower() in {form.lower() for form in match.entry.forms}
         plural = (bool(ACRONYM_PLURAL.match(last)) or counted or not listed or agreement.is_listed_plural(last)
                   or with_s) \
             and not agreement.is_plural_noun(match.entry.source.split()[-1])
