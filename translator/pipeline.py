@@ -152,8 +152,8 @@ class _Analysed:
         the text spells out as something else than the glossary's meaning is left as written. A match that
         reaches into a name ('events topic' in 'orders-events topic') gives way to one that does not ('topic')."""
         matches = self.matcher.find(tokens, covered)
+        names = list(covered)  # grows each round, so that no name's token is given back to a term
         while inside := [m for m in matches if _inside_compound(text, m.start, m.end)]:
-            names = list(covered)
             for m in inside:  # the name's own token at either edge of the match is no term's
                 names[m.first] |= _inside_compound(text, m.start, tokens[m.first].end)
                 names[m.last] |= _inside_compound(text, tokens[m.last].start, m.end)
