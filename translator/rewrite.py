@@ -417,9 +417,6 @@ _DETERMINERS = frozenset("a an the one two three four five six seven eight nine 
 _NOT_A_HEAD = frozenset("yesterday today tonight tomorrow overnight earlier later".split())
 #: Auxiliaries a subject comes before: 'the decommission is late'.
 _SUBJECT_AUXILIARIES = frozenset("is was has will".split())
-#: Words a verb comes after: 'we decommission', 'to decommission', 'will decommission'.
-_OPENS_A_VERB = frozenset("i we you they he she it to will would can could should must may might and or not never "
-                          "also please then just 'll 'd".split())
 #: Words that open a verb's object: 'retraining the model', 'rate-limiting us'.
 _OBJECT_STARTS = _OBJECT_PRONOUNS | _DETERMINERS
 
@@ -475,6 +472,8 @@ def _word_before_verb(tokens: Sequence[Token], first: int) -> str:
 
 _SUBJECT_PRONOUNS = frozenset("it that there what who he she this which where here".split())
 _SUBJECT_PRONOUNS_PLAIN = frozenset("we they i he she it you".split())
+#: Words a verb comes after: 'we decommission', 'to decommission', 'will decommission', 'not decommission'.
+_OPENS_A_VERB = _SUBJECT_PRONOUNS_PLAIN | _MODALS | _NEGATIONS_AND_ADVERBS | frozenset("to and or please 'll".split())
 #: Words that put a sentence in the past ('cut' after 'we' is past in 'we cut over last night').
 _PAST_MARK = re.compile(r"\b(?:was|were|wasn't|weren't|had|did|didn't|yesterday|last|ago|earlier)\b", re.IGNORECASE)
 
