@@ -15,6 +15,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&']*")
 #: Small words an acronym often leaves out: 'Bank of England (BoE)', 'Time To Live (TTL)' either way.
 _SMALL = frozenset("of and the for to in on a an at by with &".split())
 _REACH = 8  # words an acronym may stand for
+_BEFORE_CHARS = 120  # how far before a bracket those words are looked for
 _STEM = 5  # letters that show two words are one: network, networking
 
 
@@ -23,11 +24,12 @@ def local_acronyms(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for m in _BRACKETED.finditer(text):
         inside = m.group(1).strip()
+        before = text[max(0, m.start() - _BEFORE_CHARS): m.start()]  # not the whole text up to each bracket
         short = _ACRONYM.match(inside)
         if short:  # 'Chia Network Inc (CNI)'
-            words, from_end = _WORD.findall(text[max(0, m.start() - 120): m.start()])[-_REACH:], True
+            words, from_end = _WORD.findall(before)[-_REACH:], True
         else:  # 'CNI (Chia Network Inc)'
-            short = _ACRONYM.match(text[: m.start()].rstrip()[-9:].split()[-1]) if text[: m.start()].strip() else None
+            short = _ACRONYM.match(before.rstrip()[-9:].split()[-1]) if before.strip() else None
             words, from_end = _WORD.findall(inside)[:_REACH], False
         long = _spelled_out(short.group(), words, from_end) if short else None
         if short and long:
